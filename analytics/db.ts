@@ -1,0 +1,93 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './schema';
+
+export type Params = Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+/** One DuckDB file (or `:memory:`), migrated to the current schema on open. */
+export interface Database {
+  readonly path: string;
+  withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Runs `fn` on a connection no other writer uses meanwhile (writes queue). */
+  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction: all of it is committed, or none of it. */
+  transaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  query<T = Row>(sql: string, params?: Params): Promise<T[]>;
+  close(): void;
+}
+
+export const DEFAULT_DB_PATH = 'data/pipelens.duckdb';
+
+export function resolveDbPath(flag?: string): string {
+  return flag || process.env.PIPELENS_DB || DEFAULT_DB_PATH;
+}
+
+const opened = new Map<string, Promise<Database>>();
+
+/** One instance per path per process; a second call returns the same database. */
+export function openDatabase(path: string = resolveDbPath()): Promise<Database> {
+  if (path === ':memory:') return createDatabase(path);
+  let db = opened.get(path);
+  if (!db) {
+    db = createDatabase(path);
+    opened.set(path, db);
+    db.catch(() => opened.delete(path));
+  }
+  return db;
+}
+
+async function createDatabase(path: string): Promise<Database> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path);
+  // DuckDB runs one write transaction per connection; serialize ours so that
+  // concurrent uploads queue instead of failing on a write-write conflict.
+  let writeQueue: Promise<unknown> = Promise.resolve();
+
+  async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await instance.connect();
+    try {
+      return await fn(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  function exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = writeQueue.then(() => withConnection(fn));
+    writeQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  const db: Database = {
+    path,
+    withConnection,
+    exclusive,
+    transaction: (fn) => exclusive((conn) => inTransaction(conn, fn)),
+    query: <T = Row>(sql: string, params?: Params) => withConnection((conn) => queryRows<T>(conn, sql, params)),
+    close() {
+      instance.closeSync();
+      opened.delete(path);
+    }
+  };
+  await withConnection((conn) => migrate(conn));
+  return db;
+}
+
+export async function queryRows<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS() as T[];
+}
+
+export async function inTransaction<T>(conn: DuckDBConnection, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const result = await fn(conn);
+    await conn.run('COMMIT');
+    return result;
+  } catch (err) {
+    await conn.run('ROLLBACK');
+    throw err;
+  }
+}

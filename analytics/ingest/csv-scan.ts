@@ -1,0 +1,123 @@
+/**
+ * One pass over a CSV text (RFC 4180: comma, double quotes, "" inside quotes) that
+ * checks its structure and records the physical line each record starts on, so that
+ * problems found later, in SQL, can be reported by line even when quoted fields span
+ * several lines. DuckDB then reads the same text; both skip blank lines.
+ */
+export interface CsvScan {
+  header: string[];
+  /** 1-based physical line of data record i (0-based), header excluded. */
+  recordLines: Int32Array;
+  records: number;
+  problems: { line: number; column: string | null; reason: string }[];
+}
+
+const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
+
+export function scanCsv(text: string, maxProblems = 100): CsvScan {
+  const problems: CsvScan['problems'] = [];
+  let lines = new Int32Array(1024);
+  let records = -1; // the header is record -1
+  let header: string[] = [];
+  let expected = 0;
+
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n && problems.length < maxProblems) {
+    const first = text.charCodeAt(i);
+    if (first === LF || first === CR) {
+      i += first === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      continue; // blank line
+    }
+    const recordLine = line;
+    const fields: string[] | null = records === -1 ? [] : null;
+    let count = 0;
+    let endOfRecord = false;
+    while (!endOfRecord) {
+      let value = '';
+      if (text.charCodeAt(i) === QUOTE) {
+        const start = ++i;
+        const quoteLine = line;
+        let closed = false;
+        let parts = '';
+        let from = start;
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (c === QUOTE) {
+            if (text.charCodeAt(i + 1) === QUOTE) {
+              if (fields) parts += text.slice(from, i + 1);
+              i += 2;
+              from = i;
+              continue;
+            }
+            closed = true;
+            break;
+          }
+          if (c === LF) line++;
+          i++;
+        }
+        if (!closed) {
+          problems.push({ line: quoteLine, column: columnName(header, count), reason: 'unterminated quoted field (file truncated?)' });
+          return finish();
+        }
+        if (fields) value = parts + text.slice(from, i);
+        i++; // closing quote
+        const next = text.charCodeAt(i);
+        if (i < n && next !== COMMA && next !== LF && next !== CR) {
+          problems.push({ line, column: columnName(header, count), reason: 'unexpected character after closing quote' });
+          while (i < n && text.charCodeAt(i) !== COMMA && text.charCodeAt(i) !== LF) i++;
+        }
+      } else {
+        const start = i;
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (c === COMMA || c === LF || c === CR) break;
+          i++;
+        }
+        if (fields) value = text.slice(start, i);
+      }
+      if (fields) fields.push(value);
+      count++;
+      const c = text.charCodeAt(i);
+      if (c === COMMA) {
+        i++;
+      } else {
+        if (c === CR) i++;
+        if (text.charCodeAt(i) === LF) i++;
+        line++;
+        endOfRecord = true;
+      }
+    }
+    if (fields) {
+      header = fields.map((f) => f.trim());
+      expected = header.length;
+      records = 0;
+      continue;
+    }
+    if (count !== expected) {
+      problems.push({
+        line: recordLine,
+        column: null,
+        reason: `expected ${expected} fields, found ${count}${count < expected ? ' (row cut short?)' : ''}`
+      });
+    }
+    if (records >= lines.length) {
+      const grown = new Int32Array(lines.length * 2);
+      grown.set(lines);
+      lines = grown;
+    }
+    lines[records++] = recordLine;
+  }
+  return finish();
+
+  function finish(): CsvScan {
+    const count = Math.max(records, 0);
+    return { header, recordLines: lines.subarray(0, count), records: count, problems };
+  }
+}
+
+function columnName(header: string[], index: number): string {
+  return header[index] ?? `#${index + 1}`;
+}

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { inTransaction, queryRows, type Database } from '../db';
+import { BadParameterError, RejectedFileError, type Problem } from '../errors';
+import { loadSettings, type Settings } from '../settings';
+import { getSnapshot, type SnapshotSummary } from '../snapshots';
+import { scanCsv } from './csv-scan';
+import { decodeText, type Encoding } from './decode';
+import { expandInputs, type InputFile } from './inputs';
+import {
+  classifySalesforceFile,
+  deriveSalesforceLeadStatuses,
+  deriveSalesforceStages,
+  prepareSalesforce,
+  stagingTable
+} from './salesforce';
+import { stageCsv, type StagedFile } from './stage-csv';
+
+export interface IngestOptions {
+  /** Explicit snapshot time (ISO); else the export's latest modification; else now. */
+  asOf?: string;
+  format?: string;
+  settings?: Settings;
+  now?: Date;
+}
+
+export const FORMATS = ['auto', 'salesforce', 'hubspot', 'pipedrive', 'mapped'] as const;
+
+/**
+ * One upload → one snapshot, or a RejectedFileError and nothing written. Files are
+ * decoded, checked and staged in temporary tables first; the snapshot's rows are then
+ * written in one transaction. The same files uploaded again return the snapshot they
+ * made the first time.
+ */
+export async function ingest(db: Database, uploads: InputFile[], opts: IngestOptions = {}): Promise<SnapshotSummary> {
+  const format = opts.format ?? 'auto';
+  if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadParameterError('format', `one of ${FORMATS.join(', ')}`);
+  if (format !== 'auto' && format !== 'salesforce') throw new BadParameterError('format', `${format} exports are not supported yet`);
+  const asOfOverride = opts.asOf ? parseAsOf(opts.asOf) : null;
+  const settings = opts.settings ?? loadSettings();
+  const files = expandInputs(uploads);
+  if (!files.length) throw new RejectedFileError([{ file: '(upload)', line: null, column: null, reason: 'no files' }]);
+
+  // Staging tables are temporary: they vanish with the connection, whatever happens.
+  const id = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride }));
+  return (await getSnapshot(db, id))!;
+}
+
+async function stageAndWrite(
+  conn: DuckDBConnection,
+  files: InputFile[],
+  opts: IngestOptions & { settings: Settings; asOfOverride: Date | null }
+): Promise<number> {
+  const problems: Problem[] = [];
+  const ignored: string[] = [];
+  const read: { name: string; object: string; rows: number; encoding: Encoding; sha256: string }[] = [];
+  const staged = new Map<string, StagedFile & { file: string; recordLines: Int32Array }>();
+
+  for (const file of files) {
+    if (!/\.(csv|txt)$/i.test(file.name)) {
+      ignored.push(file.name);
+      continue;
+    }
+    const { text, encoding } = decodeText(file.bytes);
+    const body = stripReportFooter(text);
+    const scan = scanCsv(body);
+    const spec = classifySalesforceFile(file.name, scan.header);
+    if (!spec) {
+      ignored.push(file.name);
+      continue;
+    }
+    if (staged.has(spec.object)) {
+      problems.push({ file: file.name, line: null, column: null, reason: `a second ${spec.object} file (first: ${staged.get(spec.object)!.file})` });
+      continue;
+    }
+    if (scan.problems.length) {
+      problems.push(...scan.problems.map((p) => ({ file: file.name, ...p })));
+      continue;
+    }
+    const result = await stageCsv(conn, { name: file.name, text: body, scan }, spec, stagingTable(spec));
+    problems.push(...result.problems);
+    staged.set(spec.object, { ...result, file: file.name, recordLines: scan.recordLines });
+    read.push({ name: file.name, object: spec.object, rows: result.rows, encoding, sha256: sha256(file.bytes) });
+  }
+
+  if (!staged.has('Opportunity') && !problems.length) {
+    throw new RejectedFileError([
+      {
+        file: files.map((f) => f.name).join(', '),
+        line: null,
+        column: null,
+        reason: 'not a Salesforce export: no Opportunity file (Opportunity.csv, or a report with Id, StageName and CloseDate columns)'
+      }
+    ]);
+  }
+  if (problems.length) throw new RejectedFileError(problems);
+
+  const contentHash = sha256(
+    JSON.stringify({ crm: 'salesforce', asOf: opts.asOfOverride?.toISOString() ?? null, files: read.map((r) => [r.object, r.sha256]).sort() })
+  );
+  const [existing] = await queryRows<{ snapshot_id: number }>(conn, `SELECT snapshot_id FROM snapshots WHERE content_hash = $h`, { h: contentHash });
+  if (existing) return existing.snapshot_id;
+
+  const prepared = await prepareSalesforce(conn, staged);
+  if (prepared.problems.length) throw new RejectedFileError(prepared.problems);
+  const stages = await deriveSalesforceStages(conn, staged.has('OpportunityStage'), staged.has('OpportunityHistory'));
+  const statuses = await deriveSalesforceLeadStatuses(conn, staged.has('LeadStatus'), opts.settings);
+
+  const [asOf, asOfSource] = opts.asOfOverride
+    ? [opts.asOfOverride, 'explicit']
+    : prepared.asOf
+      ? [prepared.asOf, prepared.asOfSource!]
+      : [opts.now ?? new Date(), 'upload time'];
+  const oppFile = staged.get('Opportunity')!;
+  const exportKind = oppFile.present.has('SystemModstamp') || oppFile.present.has('StageSortOrder') ? 'data-export' : 'report';
+
+  return inTransaction(conn, async () => {
+    const [{ id }] = await queryRows<{ id: number }>(conn, `SELECT nextval('snapshot_id_seq')::INTEGER AS id`);
+    await conn.run(
+      `INSERT INTO snapshots VALUES ($id, 'salesforce', $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
+         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON)`,
+      {
+        id,
+        kind: exportKind,
+        as_of: asOf.toISOString().replace('T', ' ').replace('Z', ''),
+        as_of_source: asOfSource,
+        loaded_at: (opts.now ?? new Date()).toISOString().replace('T', ' ').replace('Z', ''),
+        hash: contentHash,
+        currency: prepared.corporateCurrency,
+        has_activity: prepared.hasActivity,
+        files: JSON.stringify(read.map(({ sha256: _, ...r }) => r)),
+        ignored: JSON.stringify(ignored),
+        warnings: JSON.stringify(prepared.warnings)
+      }
+    );
+    await conn.run(
+      `INSERT INTO deals SELECT $id, deal_id, name, account_id, account_name, owner_id, owner_name, pipeline, stage, amount, currency,
+         amount_corporate, probability, forecast_category, is_closed, is_won, close_date, created_at, last_activity_date,
+         last_modified_at, last_stage_change_at, lead_source, type, rec FROM cur_deals`,
+      { id }
+    );
+    await conn.run(
+      `INSERT INTO stage_events SELECT $id, deal_id, seq, event_at, stage, amount, amount_corporate, close_date, probability, forecast_category, 'history' FROM cur_events`,
+      { id }
+    );
+    await conn.run(
+      `INSERT INTO leads SELECT $id, lead_id, status, lead_source, owner_id, owner_name, company, created_at, is_converted,
+         converted_date, converted_deal_id, last_modified_at FROM cur_leads`,
+      { id }
+    );
+    await conn.run(`INSERT INTO currency_rates SELECT $id, iso_code, conversion_rate, is_corporate FROM cur_rates`, { id });
+    for (const s of stages) {
+      await conn.run(`INSERT INTO stages VALUES ($id, 'default', $stage, $sort_order, $probability, $fc, $closed, $won, $origin)`, {
+        id,
+        stage: s.stage,
+        sort_order: s.sort_order,
+        probability: s.probability,
+        fc: s.forecast_category,
+        closed: s.is_closed,
+        won: s.is_won,
+        origin: s.origin
+      });
+    }
+    for (const s of statuses) {
+      await conn.run(`INSERT INTO lead_statuses VALUES ($id, $status, $sort_order, $converted, $closed)`, {
+        id,
+        status: s.status,
+        sort_order: s.sort_order,
+        converted: s.is_converted,
+        closed: s.is_closed
+      });
+    }
+    return id;
+  });
+}
+
+/** Salesforce report exports end with a blank line and a confidentiality/copyright footer. */
+export function stripReportFooter(text: string): string {
+  const m = /\r?\n[ \t]*\r?\n[ \t]*"?Confidential Information - Do Not Distribute[\s\S]*$/.exec(text);
+  return m ? text.slice(0, m.index + 1) : text;
+}
+
+function parseAsOf(value: string): Date {
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || value.length <= 10 ? value : `${value}Z`);
+  if (Number.isNaN(d.getTime())) throw new BadParameterError('as_of', 'an ISO date or timestamp');
+  return d;
+}
+
+function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}

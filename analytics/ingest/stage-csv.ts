@@ -1,0 +1,110 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Problem } from '../errors';
+import { queryRows } from '../db';
+import { KIND_LABEL, mapHeader, parseExpression, type ObjectSpec } from './fields';
+import type { CsvScan } from './csv-scan';
+
+export interface StagedFile {
+  table: string;
+  rows: number;
+  /** Fields the file has (others are staged as NULL). */
+  present: Set<string>;
+  problems: Problem[];
+}
+
+/**
+ * Loads one scanned CSV into the temporary table `table`, one typed column per field
+ * of `spec` plus `rec` (record number, 1-based) and `line` (physical line), and lists
+ * every value that does not parse. DuckDB reads the text; column names in the SQL are
+ * positions (c0, c1…) and names from `spec`, never the file's own headers.
+ */
+export async function stageCsv(
+  conn: DuckDBConnection,
+  file: { name: string; text: string; scan: CsvScan },
+  spec: ObjectSpec,
+  table: string,
+  maxProblems = 100
+): Promise<StagedFile> {
+  const { name, text, scan } = file;
+  const positions = mapHeader(scan.header, spec);
+  const present = new Set([...positions].filter(([, i]) => i >= 0).map(([f]) => f));
+  const problems: Problem[] = spec.fields
+    .filter((f) => f.required && !present.has(f.name))
+    .map((f) => ({ file: name, line: 1, column: f.name, reason: 'missing required column' }));
+  if (problems.length) return { table, rows: 0, present, problems };
+
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-'));
+  try {
+    const path = join(dir, 'file.csv');
+    writeFileSync(path, text);
+    const columns = scan.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    await conn.run(`DROP TABLE IF EXISTS ${table}_raw`);
+    await conn.run(
+      `CREATE TEMP TABLE ${table}_raw AS
+       SELECT row_number() OVER ()::INTEGER AS rec, *
+       FROM read_csv($path, header = true, auto_detect = false, columns = {${columns}},
+                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = 67108864)`,
+      { path }
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const selects = spec.fields.map((f) => {
+    const i = positions.get(f.name)!;
+    const raw = i >= 0 ? `nullif(trim(c${i}), '')` : 'NULL::VARCHAR';
+    const typed = i >= 0 ? parseExpression(f.kind, raw) : castNull(f.kind);
+    return isTyped(f.kind) ? `${typed} AS "${f.name}", ${raw} AS "${f.name}__raw"` : `${typed} AS "${f.name}"`;
+  });
+  await conn.run(`DROP TABLE IF EXISTS ${table}`);
+  await conn.run(`CREATE TEMP TABLE ${table} AS SELECT rec, ${selects.join(', ')} FROM ${table}_raw`);
+  await conn.run(`DROP TABLE ${table}_raw`);
+
+  const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*)::INTEGER AS rows FROM ${table}`);
+  if (rows !== scan.records) {
+    throw new Error(`CSV reader disagreement on ${name}: ${rows} rows read, ${scan.records} scanned`);
+  }
+
+  const typedFields = spec.fields.filter((f) => isTyped(f.kind) && present.has(f.name));
+  const requiredFields = spec.fields.filter((f) => f.required);
+  const checks = [
+    ...typedFields.map(
+      (f) => `SELECT rec, '${f.name}' AS field, "${f.name}__raw" AS raw FROM ${table} WHERE "${f.name}__raw" IS NOT NULL AND "${f.name}" IS NULL`
+    ),
+    ...requiredFields.map(
+      (f) => `SELECT rec, '${f.name}' AS field, NULL AS raw FROM ${table} WHERE "${f.name}" IS NULL${isTyped(f.kind) ? ` AND "${f.name}__raw" IS NULL` : ''}`
+    )
+  ];
+  if (checks.length) {
+    const bad = await queryRows<{ rec: number; field: string; raw: string }>(
+      conn,
+      `SELECT * FROM (${checks.join(' UNION ALL ')}) ORDER BY rec, field LIMIT ${maxProblems}`
+    );
+    const kinds = new Map(spec.fields.map((f) => [f.name, f.kind]));
+    for (const b of bad) {
+      problems.push({
+        file: name,
+        line: scan.recordLines[b.rec - 1],
+        column: scan.header[positions.get(b.field)!],
+        reason: b.raw == null ? 'empty value in a required column' : `not a ${KIND_LABEL[kinds.get(b.field)!]}: ${JSON.stringify(truncate(b.raw))}`
+      });
+    }
+  }
+  return { table, rows, present, problems };
+}
+
+function isTyped(kind: string): boolean {
+  return kind !== 'text' && kind !== 'id';
+}
+
+function castNull(kind: string): string {
+  const type = { timestamp: 'TIMESTAMP', date: 'DATE', number: 'DOUBLE', bool: 'BOOLEAN' }[kind] ?? 'VARCHAR';
+  return `NULL::${type}`;
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

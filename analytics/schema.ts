@@ -1,0 +1,168 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * Schema versions, applied in order; a database records the versions it has.
+ * Append a migration, never edit one that has shipped.
+ *
+ * Every fact is stored per snapshot (snapshot_id), so several snapshots of the same
+ * deals coexist; stage settings are stored as derived from each export and overridden
+ * at query time by the settings file (stage_overrides), so a settings change applies to
+ * every snapshot without re-uploading.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'snapshots, deals, stage events, leads, stage settings, currencies',
+    sql: `
+      CREATE SEQUENCE snapshot_id_seq START 1;
+      CREATE TABLE snapshots (
+        snapshot_id INTEGER PRIMARY KEY DEFAULT nextval('snapshot_id_seq'),
+        crm VARCHAR NOT NULL,
+        export_kind VARCHAR NOT NULL,
+        as_of TIMESTAMP NOT NULL,
+        as_of_source VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        content_hash VARCHAR NOT NULL UNIQUE,
+        corporate_currency VARCHAR,
+        has_activity BOOLEAN NOT NULL,
+        files JSON NOT NULL,
+        ignored_files JSON NOT NULL,
+        warnings JSON NOT NULL
+      );
+      CREATE TABLE deals (
+        snapshot_id INTEGER NOT NULL,
+        deal_id VARCHAR NOT NULL,
+        name VARCHAR,
+        account_id VARCHAR,
+        account_name VARCHAR,
+        owner_id VARCHAR,
+        owner_name VARCHAR,
+        pipeline VARCHAR NOT NULL,
+        stage VARCHAR NOT NULL,
+        amount DOUBLE,
+        currency VARCHAR,
+        amount_corporate DOUBLE,
+        probability DOUBLE,
+        forecast_category VARCHAR,
+        is_closed BOOLEAN,
+        is_won BOOLEAN,
+        close_date DATE,
+        created_at TIMESTAMP,
+        last_activity_date DATE,
+        last_modified_at TIMESTAMP,
+        last_stage_change_at TIMESTAMP,
+        lead_source VARCHAR,
+        type VARCHAR,
+        source_line INTEGER
+      );
+      CREATE TABLE stage_events (
+        snapshot_id INTEGER NOT NULL,
+        deal_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        event_at TIMESTAMP NOT NULL,
+        stage VARCHAR NOT NULL,
+        amount DOUBLE,
+        amount_corporate DOUBLE,
+        close_date DATE,
+        probability DOUBLE,
+        forecast_category VARCHAR,
+        origin VARCHAR NOT NULL
+      );
+      CREATE TABLE leads (
+        snapshot_id INTEGER NOT NULL,
+        lead_id VARCHAR NOT NULL,
+        status VARCHAR,
+        lead_source VARCHAR,
+        owner_id VARCHAR,
+        owner_name VARCHAR,
+        company VARCHAR,
+        created_at TIMESTAMP,
+        is_converted BOOLEAN,
+        converted_date DATE,
+        converted_deal_id VARCHAR,
+        last_modified_at TIMESTAMP
+      );
+      CREATE TABLE stages (
+        snapshot_id INTEGER NOT NULL,
+        pipeline VARCHAR NOT NULL,
+        stage VARCHAR NOT NULL,
+        sort_order INTEGER NOT NULL,
+        probability DOUBLE,
+        forecast_category VARCHAR,
+        is_closed BOOLEAN NOT NULL,
+        is_won BOOLEAN NOT NULL,
+        origin VARCHAR NOT NULL
+      );
+      CREATE TABLE lead_statuses (
+        snapshot_id INTEGER NOT NULL,
+        status VARCHAR NOT NULL,
+        sort_order INTEGER NOT NULL,
+        is_converted BOOLEAN NOT NULL,
+        is_closed BOOLEAN NOT NULL
+      );
+      CREATE TABLE currency_rates (
+        snapshot_id INTEGER NOT NULL,
+        iso_code VARCHAR NOT NULL,
+        conversion_rate DOUBLE NOT NULL,
+        is_corporate BOOLEAN NOT NULL
+      );
+    `
+  },
+  {
+    version: 2,
+    name: 'stage overrides from the settings file; effective stage and deal views',
+    sql: `
+      CREATE TABLE stage_overrides (
+        pipeline VARCHAR NOT NULL,
+        stage VARCHAR NOT NULL,
+        sort_order INTEGER,
+        probability DOUBLE,
+        forecast_category VARCHAR,
+        is_closed BOOLEAN,
+        is_won BOOLEAN
+      );
+      CREATE VIEW snapshot_stages AS
+        SELECT s.snapshot_id, s.pipeline, s.stage,
+               coalesce(o.sort_order, s.sort_order) AS sort_order,
+               coalesce(o.probability, s.probability) AS probability,
+               coalesce(o.forecast_category, s.forecast_category) AS forecast_category,
+               coalesce(o.is_closed, s.is_closed) AS is_closed,
+               coalesce(o.is_won, s.is_won) AS is_won,
+               CASE WHEN o.stage IS NULL THEN s.origin ELSE 'settings' END AS origin
+        FROM stages s
+        LEFT JOIN stage_overrides o ON o.stage = s.stage AND o.pipeline IN (s.pipeline, '*');
+      CREATE VIEW deal_states AS
+        SELECT d.*,
+               st.sort_order AS stage_order,
+               coalesce(st.is_closed, d.is_closed, false) AS closed,
+               coalesce(st.is_won, d.is_won, false) AS won,
+               coalesce(d.probability, st.probability) AS effective_probability,
+               coalesce(d.forecast_category, st.forecast_category) AS effective_forecast_category
+        FROM deals d
+        LEFT JOIN snapshot_stages st USING (snapshot_id, pipeline, stage);
+    `
+  }
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export async function migrate(conn: DuckDBConnection, upTo = SCHEMA_VERSION): Promise<number[]> {
+  await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)`);
+  const reader = await conn.runAndReadAll(`SELECT version FROM schema_migrations`);
+  const applied = new Set(reader.getRowObjectsJS().map((r) => Number(r.version)));
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version) || m.version > upTo) continue;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(m.sql);
+      await conn.run(`INSERT INTO schema_migrations VALUES ($v, $n, now()::TIMESTAMP)`, { v: m.version, n: m.name });
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK');
+      throw err;
+    }
+    ran.push(m.version);
+  }
+  return ran;
+}

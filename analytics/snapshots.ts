@@ -1,0 +1,78 @@
+import type { Database } from './db';
+import { NotFoundError } from './errors';
+
+export interface SnapshotSummary {
+  snapshot_id: number;
+  crm: string;
+  export_kind: string;
+  as_of: string;
+  as_of_source: string;
+  loaded_at: string;
+  corporate_currency: string | null;
+  has_activity: boolean;
+  files: { name: string; object: string; rows: number; encoding: string }[];
+  ignored_files: string[];
+  warnings: string[];
+  counts: { deals: number; open_deals: number; stage_events: number; leads: number; stages: number };
+}
+
+const SUMMARY_SQL = `
+  SELECT s.snapshot_id, s.crm, s.export_kind,
+         strftime(s.as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of, s.as_of_source,
+         strftime(s.loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
+         s.corporate_currency, s.has_activity,
+         s.files::VARCHAR AS files, s.ignored_files::VARCHAR AS ignored_files, s.warnings::VARCHAR AS warnings,
+         (SELECT count(*) FROM deals d WHERE d.snapshot_id = s.snapshot_id)::INTEGER AS deals,
+         (SELECT count(*) FROM deal_states d WHERE d.snapshot_id = s.snapshot_id AND NOT d.closed)::INTEGER AS open_deals,
+         (SELECT count(*) FROM stage_events e WHERE e.snapshot_id = s.snapshot_id)::INTEGER AS stage_events,
+         (SELECT count(*) FROM leads l WHERE l.snapshot_id = s.snapshot_id)::INTEGER AS leads,
+         (SELECT count(*) FROM stages t WHERE t.snapshot_id = s.snapshot_id)::INTEGER AS stages
+  FROM snapshots s`;
+
+type SummaryRow = Omit<SnapshotSummary, 'files' | 'ignored_files' | 'warnings' | 'counts'> &
+  Record<'files' | 'ignored_files' | 'warnings', string> &
+  SnapshotSummary['counts'];
+
+function toSummary(r: SummaryRow): SnapshotSummary {
+  const { deals, open_deals, stage_events, leads, stages, files, ignored_files, warnings, ...rest } = r;
+  return {
+    ...rest,
+    files: JSON.parse(files),
+    ignored_files: JSON.parse(ignored_files),
+    warnings: JSON.parse(warnings),
+    counts: { deals, open_deals, stage_events, leads, stages }
+  };
+}
+
+/** Newest first (by as_of, then by id). */
+export async function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
+  const rows = await db.query<SummaryRow>(`${SUMMARY_SQL} ORDER BY s.as_of DESC, s.snapshot_id DESC`);
+  return rows.map(toSummary);
+}
+
+export async function getSnapshot(db: Database, id: number): Promise<SnapshotSummary | null> {
+  const [row] = await db.query<SummaryRow>(`${SUMMARY_SQL} WHERE s.snapshot_id = $id`, { id });
+  return row ? toSummary(row) : null;
+}
+
+/** The snapshot a metric runs on: an id, or the latest; null when there is none yet. */
+export async function resolveSnapshotId(db: Database, ref: string | number | undefined): Promise<number | null> {
+  if (ref === undefined || ref === '' || ref === 'latest') {
+    const [row] = await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots ORDER BY as_of DESC, snapshot_id DESC LIMIT 1`);
+    return row?.id ?? null;
+  }
+  const id = Number(ref);
+  const [row] = Number.isInteger(id) ? await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots WHERE snapshot_id = $id`, { id }) : [];
+  if (!row) throw new NotFoundError(`snapshot ${ref}`);
+  return row.id;
+}
+
+const SNAPSHOT_TABLES = ['deals', 'stage_events', 'leads', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
+
+export async function deleteSnapshot(db: Database, id: number): Promise<void> {
+  await db.transaction(async (conn) => {
+    const reader = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM snapshots WHERE snapshot_id = $id`, { id });
+    if (!reader.getRowObjectsJS()[0].n) throw new NotFoundError(`snapshot ${id}`);
+    for (const table of SNAPSHOT_TABLES) await conn.run(`DELETE FROM ${table} WHERE snapshot_id = $id`, { id });
+  });
+}
