@@ -32,7 +32,13 @@ export const FORMATS = ['auto', 'salesforce', 'hubspot', 'pipedrive', 'mapped'] 
  * written in one transaction. The same files uploaded again return the snapshot they
  * made the first time.
  */
-export async function ingest(db: Database, uploads: InputFile[], opts: IngestOptions = {}): Promise<SnapshotSummary> {
+export interface IngestResult {
+  snapshot: SnapshotSummary;
+  /** false when the same files had been loaded before: `snapshot` is that earlier one. */
+  created: boolean;
+}
+
+export async function ingest(db: Database, uploads: InputFile[], opts: IngestOptions = {}): Promise<IngestResult> {
   const format = opts.format ?? 'auto';
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadParameterError('format', `one of ${FORMATS.join(', ')}`);
   if (format !== 'auto' && format !== 'salesforce') throw new BadParameterError('format', `${format} exports are not supported yet`);
@@ -42,15 +48,15 @@ export async function ingest(db: Database, uploads: InputFile[], opts: IngestOpt
   if (!files.length) throw new RejectedFileError([{ file: '(upload)', line: null, column: null, reason: 'no files' }]);
 
   // Staging tables are temporary: they vanish with the connection, whatever happens.
-  const id = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride }));
-  return (await getSnapshot(db, id))!;
+  const { id, created } = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride }));
+  return { snapshot: (await getSnapshot(db, id))!, created };
 }
 
 async function stageAndWrite(
   conn: DuckDBConnection,
   files: InputFile[],
   opts: IngestOptions & { settings: Settings; asOfOverride: Date | null }
-): Promise<number> {
+): Promise<{ id: number; created: boolean }> {
   const problems: Problem[] = [];
   const ignored: string[] = [];
   const read: { name: string; object: string; rows: number; encoding: Encoding; sha256: string }[] = [];
@@ -99,7 +105,7 @@ async function stageAndWrite(
     JSON.stringify({ crm: 'salesforce', asOf: opts.asOfOverride?.toISOString() ?? null, files: read.map((r) => [r.object, r.sha256]).sort() })
   );
   const [existing] = await queryRows<{ snapshot_id: number }>(conn, `SELECT snapshot_id FROM snapshots WHERE content_hash = $h`, { h: contentHash });
-  if (existing) return existing.snapshot_id;
+  if (existing) return { id: existing.snapshot_id, created: false };
 
   const prepared = await prepareSalesforce(conn, staged);
   if (prepared.problems.length) throw new RejectedFileError(prepared.problems);
@@ -114,7 +120,7 @@ async function stageAndWrite(
   const oppFile = staged.get('Opportunity')!;
   const exportKind = oppFile.present.has('SystemModstamp') || oppFile.present.has('StageSortOrder') ? 'data-export' : 'report';
 
-  return inTransaction(conn, async () => {
+  const id = await inTransaction(conn, async () => {
     const [{ id }] = await queryRows<{ id: number }>(conn, `SELECT nextval('snapshot_id_seq')::INTEGER AS id`);
     await conn.run(
       `INSERT INTO snapshots VALUES ($id, 'salesforce', $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
@@ -172,6 +178,7 @@ async function stageAndWrite(
     }
     return id;
   });
+  return { id, created: true };
 }
 
 /** Salesforce report exports end with a blank line and a confidentiality/copyright footer. */

@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openDatabase, resolveDbPath, type Database } from '../db';
+import { BadParameterError, formatProblem, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../errors';
+import { ingest } from '../ingest/ingest';
+import { readInputPaths } from '../ingest/inputs';
+import { runMetric } from '../metrics';
+import { toCsv } from '../output';
+import { loadSettings } from '../settings';
+import { loadDemoIfEmpty } from '../demo';
+
+const USAGE = `usage:
+  pipelens ingest [--db FILE] [--as-of ISO] [--format auto|salesforce|hubspot|pipedrive|mapped] [--mapping FILE] PATH…
+  pipelens metric NAME [--db FILE] [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
+                       [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
+  pipelens serve [--db FILE] [--port N]`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  'as-of': { type: 'string' },
+  format: { type: 'string' },
+  mapping: { type: 'string' },
+  snapshot: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  period: { type: 'string' },
+  owner: { type: 'string' },
+  'lead-source': { type: 'string' },
+  type: { type: 'string' },
+  pipeline: { type: 'string' },
+  by: { type: 'string' },
+  base: { type: 'string' },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  try {
+    switch (command) {
+      case 'ingest':
+        return await ingestCommand(values, rest);
+      case 'metric':
+        return await metricCommand(values, rest);
+      case 'serve':
+        return await serveCommand(values);
+      default:
+        console.error(`unknown command: ${command}\n${USAGE}`);
+        return 1;
+    }
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+async function ingestCommand(values: Values, paths: string[]): Promise<number> {
+  if (!paths.length) throw new BadParameterError('PATH', 'give at least one file, folder or ZIP');
+  if (values.mapping) throw new BadParameterError('mapping', 'mapped CSV imports are not supported yet');
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length) throw new BadParameterError('PATH', `not found: ${missing.join(', ')}`);
+  const db = await openDatabase(resolveDbPath(values.db));
+  try {
+    const result = await ingest(db, readInputPaths(paths), { asOf: values['as-of'], format: values.format });
+    console.log(JSON.stringify({ ...result.snapshot, duplicate: !result.created }, null, 2));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function metricCommand(values: Values, [name]: string[]): Promise<number> {
+  if (!name) throw new BadParameterError('NAME', 'give a metric name');
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new BadParameterError('format', 'json or csv');
+  const params: Record<string, string | undefined> = {
+    snapshot: values.snapshot,
+    from: values.from,
+    to: values.to,
+    period: values.period,
+    owner: values.owner,
+    lead_source: values['lead-source'],
+    type: values.type,
+    pipeline: values.pipeline,
+    by: values.by,
+    base: values.base
+  };
+  const db = await openDatabase(resolveDbPath(values.db));
+  try {
+    const result = await runMetric(db, loadSettings(), name, params);
+    process.stdout.write(format === 'csv' ? toCsv(result.rows) : JSON.stringify(result.rows, null, 2) + '\n');
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Loads the demo company into an empty database, then runs the built server (npm run build first). */
+async function serveCommand(values: Values): Promise<number> {
+  const dbPath = resolve(resolveDbPath(values.db));
+  const server = resolve('build/index.js');
+  if (!existsSync(server)) throw new BadParameterError('build', 'no build/ found: run `npm run build` first');
+  const db: Database = await openDatabase(dbPath);
+  try {
+    const loaded = await loadDemoIfEmpty(db);
+    if (loaded) console.log(`empty database: loaded ${loaded} demo snapshots`);
+  } finally {
+    db.close();
+  }
+  process.env.PIPELENS_DB = dbPath;
+  if (values.port) process.env.PORT = values.port;
+  process.env.PORT ??= '3000';
+  // Uploads are limited by the API (max_upload_bytes, answered with 413), not by adapter-node.
+  process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+  console.log(`Pipelens on http://${process.env.HOST ?? 'localhost'}:${process.env.PORT} (database ${dbPath})`);
+  await import(pathToFileURL(server).href);
+  return -1; // keep running
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof RejectedFileError) {
+    console.log(JSON.stringify({ error: err.message, problems: err.problems }, null, 2));
+    for (const p of err.problems) console.error(formatProblem(p));
+    return 1;
+  }
+  if (err instanceof BadParameterError || err instanceof UnknownMetricError || err instanceof NotFoundError || err instanceof UploadTooLargeError) {
+    console.error(err.message);
+    return 1;
+  }
+  console.error(err);
+  return 1;
+}
+
+/** Runs the CLI and sets the exit code; `serve` keeps the process alive. */
+export async function runCli(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  if (code >= 0) process.exitCode = code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await runCli(process.argv.slice(2));

@@ -1,0 +1,73 @@
+import type { Database, Row } from '../db';
+import { BadParameterError, UnknownMetricError } from '../errors';
+import { parseFiscalQuarter } from '../fiscal';
+import type { Settings } from '../settings';
+import { resolveSnapshotId } from '../snapshots';
+import type { FilterName, Filters, Metric } from './metric';
+import { openPipeline } from './open-pipeline';
+import { overview } from './overview';
+
+/** Every metric the API and the CLI serve, by name. */
+export const METRICS: Record<string, Metric> = {
+  [overview.name]: overview,
+  [openPipeline.name]: openPipeline
+};
+
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'];
+const RESERVED = new Set(['snapshot', 'format']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface MetricResult {
+  metric: string;
+  note: string;
+  snapshot_id: number | null;
+  as_of: string | null;
+  rows: Row[];
+}
+
+/**
+ * Runs a metric from raw parameters (URL query or CLI flags): unknown names and
+ * malformed values are BadParameterErrors naming the parameter. With no snapshot
+ * loaded yet the result has no rows.
+ */
+export async function runMetric(db: Database, settings: Settings, name: string, params: Record<string, string | undefined>): Promise<MetricResult> {
+  const metric = Object.hasOwn(METRICS, name) ? METRICS[name] : undefined;
+  if (!metric) throw new UnknownMetricError(name);
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || RESERVED.has(key)) continue;
+    if (!FILTER_NAMES.includes(key as FilterName)) throw new BadParameterError(key, 'unknown parameter');
+    if (!metric.accepts.includes(key as FilterName)) throw new BadParameterError(key, `not accepted by ${name}`);
+  }
+  const snapshot = await resolveSnapshotId(db, params.snapshot).catch((err) => {
+    throw new BadParameterError('snapshot', err.message);
+  });
+  if (snapshot === null) return { metric: name, note: metric.note, snapshot_id: null, as_of: null, rows: [] };
+  const filters = parseFilters(params, snapshot, settings);
+  const [{ as_of }] = await db.query<{ as_of: string }>(
+    `SELECT strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of FROM snapshots WHERE snapshot_id = $id`,
+    { id: snapshot }
+  );
+  const rows = await metric.run(filters, { db, settings, asOf: as_of });
+  return { metric: name, note: metric.note, snapshot_id: snapshot, as_of, rows };
+}
+
+function parseFilters(params: Record<string, string | undefined>, snapshot: number, settings: Settings): Filters {
+  const filters: Filters = { snapshot };
+  for (const key of ['from', 'to'] as const) {
+    const v = params[key];
+    if (v === undefined) continue;
+    if (!DATE.test(v) || Number.isNaN(Date.parse(v))) throw new BadParameterError(key, 'a date YYYY-MM-DD');
+    filters[key] = v;
+  }
+  if (params.period !== undefined) {
+    if (params.from || params.to) throw new BadParameterError('period', 'give either period or from/to');
+    const q = parseFiscalQuarter(params.period, settings.fiscal_year_start_month);
+    if (!q) throw new BadParameterError('period', 'a fiscal quarter such as FY2024Q3');
+    filters.from = q.from;
+    filters.to = q.to;
+  }
+  for (const key of ['owner', 'lead_source', 'type', 'pipeline', 'by'] as const) {
+    if (params[key] !== undefined) filters[key] = params[key];
+  }
+  return filters;
+}

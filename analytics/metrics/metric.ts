@@ -1,0 +1,31 @@
+import type { Database, Row } from '../db';
+import type { Settings } from '../settings';
+
+/** Filters every metric understands; a metric lists which ones it accepts. */
+export interface Filters {
+  snapshot: number;
+  from?: string;
+  to?: string;
+  owner?: string;
+  lead_source?: string;
+  type?: string;
+  pipeline?: string;
+  by?: string;
+}
+
+export type FilterName = Exclude<keyof Filters, 'snapshot'> | 'period';
+
+export interface MetricContext {
+  db: Database;
+  settings: Settings;
+  /** as_of of the snapshot, ISO timestamp. */
+  asOf: string;
+}
+
+export interface Metric<R extends Row = Row> {
+  name: string;
+  /** Plain-language formula note, shown beside the figure. */
+  note: string;
+  accepts: FilterName[];
+  run(filters: Filters, ctx: MetricContext): Promise<R[]>;
+}
