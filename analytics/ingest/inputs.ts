@@ -39,7 +39,8 @@ function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
   try {
     entries = unzipSync(zip.bytes, {
       filter: (f) => {
-        if (f.name.endsWith('/') || /(^|\/)(__MACOSX|\.)/.test(f.name)) return false;
+        if (/^([a-z]:)?[\\/]|(^|[\\/])\.\.([\\/]|$)/i.test(f.name)) throw new UnsafeEntryError(f.name);
+        if (f.name.endsWith('/') || /(^|\/)(__MACOSX\/|\.)/.test(f.name)) return false;
         declared += f.originalSize;
         if (declared > maxUnzipped) throw new UploadTooLargeError(maxUnzipped);
         return true;
@@ -47,6 +48,9 @@ function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
     });
   } catch (err) {
     if (err instanceof UploadTooLargeError) throw err;
+    if (err instanceof UnsafeEntryError) {
+      throw new RejectedFileError([{ file: zip.name, line: null, column: null, reason: `unsafe path in ZIP: ${JSON.stringify(err.entry)}` }]);
+    }
     throw new RejectedFileError([{ file: zip.name, line: null, column: null, reason: `unreadable ZIP (${(err as Error).message})` }]);
   }
   const names = Object.keys(entries);
@@ -60,6 +64,12 @@ function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
     }
     return { name: basename(name), bytes };
   });
+}
+
+class UnsafeEntryError extends Error {
+  constructor(readonly entry: string) {
+    super(entry);
+  }
 }
 
 /** Reads files, folders (their files, recursively) and ZIPs from disk. */

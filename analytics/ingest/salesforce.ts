@@ -134,7 +134,7 @@ export async function prepareSalesforce(
          SELECT NULL::VARCHAR deal_id, NULL::INTEGER seq, NULL::TIMESTAMP event_at, NULL::VARCHAR stage, NULL::DOUBLE amount,
                 NULL::DOUBLE amount_corporate, NULL::DATE close_date, NULL::DOUBLE probability, NULL::VARCHAR forecast_category
          WHERE false`,
-    { converted: rateCount.n > 0 }
+    history ? { converted: rateCount.n > 0 } : {}
   );
 
   await conn.run(

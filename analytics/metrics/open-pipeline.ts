@@ -17,7 +17,7 @@ export const OPEN_PIPELINE_SQL = `
   FROM snapshot_stages s
   LEFT JOIN deal_states d ON d.snapshot_id = s.snapshot_id AND d.pipeline = s.pipeline AND d.stage = s.stage
   WHERE s.snapshot_id = $snapshot AND NOT s.is_closed
-  GROUP BY ALL
+  GROUP BY s.stage, s.sort_order, s.forecast_category
   ORDER BY s.sort_order, s.stage`;
 
 export const openPipeline: Metric<OpenPipelineRow> = {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { scanCsv } from '../../../analytics/ingest/csv-scan';
+
+describe('scanCsv', () => {
+  it('reads the header and the line each record starts on, across quoted newlines', () => {
+    const scan = scanCsv('Id,Name\r\n1,"two\nlines"\n\n2,plain\n');
+    expect(scan.header).toEqual(['Id', 'Name']);
+    expect(scan.records).toBe(2);
+    expect([...scan.recordLines]).toEqual([2, 5]);
+    expect(scan.problems).toEqual([]);
+  });
+
+  it('accepts doubled quotes inside quoted fields and a last line without newline', () => {
+    const scan = scanCsv('a,b\n"say ""hi""",x');
+    expect(scan.records).toBe(1);
+    expect(scan.problems).toEqual([]);
+  });
+
+  it('reports a row with too few fields by its line', () => {
+    const scan = scanCsv('a,b,c\n1,2,3\n4,5\n');
+    expect(scan.problems).toEqual([{ line: 3, column: null, reason: 'expected 3 fields, found 2 (row cut short?)' }]);
+  });
+
+  it('reports a file truncated inside a quoted field', () => {
+    const scan = scanCsv('a,b\n1,"unfinished\nmore');
+    expect(scan.problems).toEqual([{ line: 2, column: 'b', reason: 'unterminated quoted field (file truncated?)' }]);
+  });
+
+  it('reports text after a closing quote', () => {
+    const scan = scanCsv('a,b\n"x"y,2\n');
+    expect(scan.problems[0]).toEqual({ line: 2, column: 'a', reason: 'unexpected character after closing quote' });
+  });
+});

@@ -1,0 +1,36 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../analytics/db';
+import { migrate, SCHEMA_VERSION } from '../../analytics/schema';
+import { tempDir } from '../helpers';
+
+describe('schema migrations', () => {
+  it('migrates a database written by version 1 and keeps its rows', async () => {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'old.duckdb');
+    const old = await DuckDBInstance.create(path);
+    const conn = await old.connect();
+    expect(await migrate(conn, 1)).toEqual([1]);
+    await conn.run(`INSERT INTO snapshots VALUES (1, 'salesforce', 'report', '2024-01-01', 'explicit', '2024-01-02', 'h', 'USD', false, '[]', '[]', '[]')`);
+    await conn.run(`INSERT INTO deals (snapshot_id, deal_id, pipeline, stage, amount_corporate) VALUES (1, 'A', 'default', 'Prospecting', 10)`);
+    await conn.run(`INSERT INTO stages VALUES (1, 'default', 'Prospecting', 1, 10, 'Pipeline', false, false, 'test')`);
+    conn.closeSync();
+    old.closeSync();
+
+    const db = await openDatabase(path);
+    const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(SCHEMA_VERSION).toBe(2);
+    const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
+    expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
+    db.close();
+    cleanup();
+  });
+
+  it('is a no-op on a current database', async () => {
+    const db = await openDatabase(':memory:');
+    expect(await db.withConnection((c) => migrate(c))).toEqual([]);
+    db.close();
+  });
+});

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase, type Database } from '../analytics/db';
+import { ingest, type IngestOptions } from '../analytics/ingest/ingest';
+import { readInputPaths } from '../analytics/ingest/inputs';
+import { DEFAULT_SETTINGS } from '../analytics/settings';
+
+export const SHARED_DATA = resolve(process.cwd(), '../shared/data');
+export const FIXTURES = resolve(process.cwd(), 'test/fixtures');
+
+export const memoryDb = () => openDatabase(':memory:');
+
+/** A database file in a fresh temporary folder (DuckDB on disk, as in production). */
+export async function diskDb(): Promise<{ db: Database; dir: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-test-'));
+  const db = await openDatabase(join(dir, 'test.duckdb'));
+  return {
+    db,
+    dir,
+    cleanup: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+export async function ingestPaths(db: Database, paths: string[], opts: IngestOptions = {}) {
+  return ingest(db, readInputPaths(paths), { settings: DEFAULT_SETTINGS, ...opts });
+}
+
+/** Every row of every table, ordered, as one string: equal strings mean equal databases. */
+export async function dumpTables(db: Database): Promise<string> {
+  const tables = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`
+  );
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of tables) {
+    out[name] = await db.query(`SELECT * FROM "${name}" ORDER BY ALL`);
+  }
+  const seq = await db.query(`SELECT sequence_name, last_value FROM duckdb_sequences()`);
+  return JSON.stringify({ out, seq }, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
