@@ -19,6 +19,15 @@ export interface ApiDeps {
 export function createApi({ database, settings }: ApiDeps) {
   const api = new Hono().basePath('/api');
 
+  // Browsers send Origin on cross-site writes; scripts (curl, the CLI) send none.
+  api.use(async (c, next) => {
+    const origin = c.req.header('origin');
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && origin && new URL(origin).host !== new URL(c.req.url).host) {
+      return c.json({ error: 'cross-site request refused' }, 403);
+    }
+    await next();
+  });
+
   api.get('/health', async (c) => {
     const db = await database();
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM snapshots');

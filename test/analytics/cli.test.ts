@@ -1,0 +1,59 @@
+/** The CLI as a user runs it: a child process, exit codes, stdout. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, SHARED_DATA, tempDir } from '../helpers';
+
+const run = promisify(execFile);
+const BIN = join(process.cwd(), 'analytics/cli/bin.js');
+
+async function pipelens(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, TZ: 'UTC' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('pipelens CLI', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let db: string;
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir());
+    db = join(dir, 'cli.duckdb');
+  });
+  afterAll(() => cleanup());
+
+  it('ingests a folder and prints the snapshot summary as JSON', async () => {
+    const { code, stdout } = await pipelens('ingest', '--db', db, '--as-of', '2024-08-15', join(FIXTURES, 'overview'));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ snapshot_id: 1, as_of: '2024-08-15T00:00:00Z', duplicate: false, counts: { deals: 11 } });
+  });
+
+  it('prints a metric as JSON and as CSV', async () => {
+    const json = await pipelens('metric', 'overview', '--db', db);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({ open_count: 3, open_amount: 35000, win_rate_count: 0.5 });
+    const csv = await pipelens('metric', 'open-pipeline', '--db', db, '--snapshot', '1', '--format', 'csv');
+    expect(csv.stdout).toBe('stage,sort_order,forecast_category,open_count,open_amount\r\nProspecting,1,Pipeline,1,10000\r\nNegotiation/Review,2,Pipeline,2,25000\r\n');
+  });
+
+  it('rejects a bad export with reasons and exit code 1, leaving the database as it was', async () => {
+    const { code, stdout, stderr } = await pipelens('ingest', '--db', db, join(SHARED_DATA, 'maven-crm-sales-opportunities', 'sales_pipeline.csv'));
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).problems[0].reason).toMatch(/^not a Salesforce export/);
+    expect(stderr).toContain('sales_pipeline.csv: not a Salesforce export');
+    const list = await pipelens('metric', 'overview', '--db', db);
+    expect(JSON.parse(list.stdout)[0].open_count).toBe(3);
+  });
+
+  it('names unknown metrics and bad flags', async () => {
+    expect(await pipelens('metric', 'nope', '--db', db)).toMatchObject({ code: 1, stderr: 'unknown metric: nope\n' });
+    expect(await pipelens('metric', 'overview', '--db', db, '--snapshot', '9')).toMatchObject({ code: 1 });
+    expect((await pipelens('bogus')).code).toBe(1);
+  });
+});
