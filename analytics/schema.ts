@@ -1,6 +1,26 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /**
+ * A visit is a run of consecutive events of one deal in the same stage (METRICS.md
+ * "Stage visits"); it lasts until the first event of the next different stage, and the
+ * last visit has no exit. `where` selects the stage_events rows (a constant, not input).
+ */
+export function insertStageVisitsSql(where: 'true' | 'snapshot_id = $snapshot'): string {
+  return `INSERT INTO stage_visits
+    WITH changes AS (
+      SELECT snapshot_id, deal_id, seq, event_at, stage, origin,
+             lag(stage) OVER (PARTITION BY snapshot_id, deal_id ORDER BY seq) AS previous_stage
+      FROM stage_events WHERE ${where}
+    )
+    SELECT snapshot_id, deal_id,
+           row_number() OVER visit::INTEGER, stage, event_at,
+           lead(event_at) OVER visit, origin
+    FROM changes
+    WHERE previous_stage IS DISTINCT FROM stage
+    WINDOW visit AS (PARTITION BY snapshot_id, deal_id ORDER BY seq)`;
+}
+
+/**
  * Schema versions, applied in order; a database records the versions it has.
  * Append a migration, never edit one that has shipped.
  *
@@ -140,6 +160,22 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
                coalesce(d.forecast_category, st.forecast_category) AS effective_forecast_category
         FROM deals d
         LEFT JOIN snapshot_stages st USING (snapshot_id, pipeline, stage);
+    `
+  },
+  {
+    version: 3,
+    name: 'stage visits, materialized per snapshot from its stage events',
+    sql: `
+      CREATE TABLE stage_visits (
+        snapshot_id INTEGER NOT NULL,
+        deal_id VARCHAR NOT NULL,
+        visit_no INTEGER NOT NULL,
+        stage VARCHAR NOT NULL,
+        entered_at TIMESTAMP NOT NULL,
+        exited_at TIMESTAMP,
+        origin VARCHAR NOT NULL
+      );
+      ${insertStageVisitsSql('true')};
     `
   }
 ];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRows, type Database } from '../db';
 import { BadParameterError, RejectedFileError, type Problem } from '../errors';
+import { insertStageVisitsSql } from '../schema';
 import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv } from './csv-scan';
@@ -149,6 +150,7 @@ async function stageAndWrite(
       `INSERT INTO stage_events SELECT $id, deal_id, seq, event_at, stage, amount, amount_corporate, close_date, probability, forecast_category, 'history' FROM cur_events`,
       { id }
     );
+    await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
     await conn.run(
       `INSERT INTO leads SELECT $id, lead_id, status, lead_source, owner_id, owner_name, company, created_at, is_converted,
          converted_date, converted_deal_id, last_modified_at FROM cur_leads`,

@@ -15,15 +15,24 @@ describe('schema migrations', () => {
     await conn.run(`INSERT INTO snapshots VALUES (1, 'salesforce', 'report', '2024-01-01', 'explicit', '2024-01-02', 'h', 'USD', false, '[]', '[]', '[]')`);
     await conn.run(`INSERT INTO deals (snapshot_id, deal_id, pipeline, stage, amount_corporate) VALUES (1, 'A', 'default', 'Prospecting', 10)`);
     await conn.run(`INSERT INTO stages VALUES (1, 'default', 'Prospecting', 1, 10, 'Pipeline', false, false, 'test')`);
+    for (const [seq, at, stage] of [[1, '2024-01-01', 'Prospecting'], [2, '2024-01-05', 'Prospecting'], [3, '2024-01-11', 'Qualification']]) {
+      await conn.run(`INSERT INTO stage_events (snapshot_id, deal_id, seq, event_at, stage, origin) VALUES (1, 'A', ${seq}, '${at}', '${stage}', 'history')`);
+    }
     conn.closeSync();
     old.closeSync();
 
     const db = await openDatabase(path);
     const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(SCHEMA_VERSION).toBe(3);
     const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
     expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
+    // version 3 built the visits of the rows already there
+    const visits = await db.query(`SELECT visit_no, stage, entered_at::VARCHAR AS entered, exited_at::VARCHAR AS exited FROM stage_visits ORDER BY visit_no`);
+    expect(visits).toEqual([
+      { visit_no: 1, stage: 'Prospecting', entered: '2024-01-01 00:00:00', exited: '2024-01-11 00:00:00' },
+      { visit_no: 2, stage: 'Qualification', entered: '2024-01-11 00:00:00', exited: null }
+    ]);
     db.close();
     cleanup();
   });
