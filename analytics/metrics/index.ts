@@ -4,16 +4,38 @@ import { parseFiscalQuarter } from '../fiscal';
 import type { Settings } from '../settings';
 import { resolveSnapshotId } from '../snapshots';
 import type { FilterName, Filters, Metric } from './metric';
+import { forecast } from './forecast';
+import { forecastAccuracy } from './forecast-accuracy';
+import { funnel } from './funnel';
+import { leadFunnel } from './lead-funnel';
 import { openPipeline } from './open-pipeline';
 import { overview } from './overview';
+import { pipelineChanges } from './pipeline-changes';
+import { sourceConversion } from './source-conversion';
+import { stageDurations } from './stage-durations';
+import { stuckDeals } from './stuck-deals';
+import { velocity } from './velocity';
+import { winRates } from './win-rates';
 
 /** Every metric the API and the CLI serve, by name. */
-export const METRICS: Record<string, Metric> = {
-  [overview.name]: overview,
-  [openPipeline.name]: openPipeline
-};
+export const METRICS: Record<string, Metric> = Object.fromEntries(
+  [
+    funnel,
+    leadFunnel,
+    stageDurations,
+    winRates,
+    sourceConversion,
+    forecast,
+    forecastAccuracy,
+    stuckDeals,
+    pipelineChanges,
+    velocity,
+    overview,
+    openPipeline
+  ].map((m) => [m.name, m as Metric])
+);
 
-const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'];
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -67,7 +89,16 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     filters.to = q.to;
   }
   for (const key of ['owner', 'lead_source', 'type', 'pipeline', 'by'] as const) {
-    if (params[key] !== undefined) filters[key] = params[key];
+    const v = params[key];
+    if (v === undefined) continue;
+    if (!v.trim() || v.length > 200) throw new BadParameterError(key, 'a non-empty value of at most 200 characters');
+    filters[key] = v;
   }
+  if (params.base !== undefined) {
+    const base = Number(params.base);
+    if (!Number.isInteger(base) || base < 1) throw new BadParameterError('base', 'a snapshot id');
+    filters.base = base;
+  }
+  if (filters.from && filters.to && filters.from > filters.to) throw new BadParameterError('from', 'after to');
   return filters;
 }

@@ -11,6 +11,8 @@ export interface Filters {
   type?: string;
   pipeline?: string;
   by?: string;
+  /** pipeline-changes: the earlier snapshot */
+  base?: number;
 }
 
 export type FilterName = Exclude<keyof Filters, 'snapshot'> | 'period';

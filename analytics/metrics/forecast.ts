@@ -1,0 +1,106 @@
+import type { Settings } from '../settings';
+import type { Filters, Metric } from './metric';
+import { DEAL_FILTER, dealFilterParams, fiscalQuarterSql, fiscalShift, grouping, inPeriod, periodParams } from './sql';
+
+export interface ForecastRow {
+  [key: string]: unknown;
+  quarter: string;
+  closed_won: number;
+  commit: number;
+  best_case: number;
+  pipeline: number;
+  omitted: number;
+  commit_forecast: number;
+  best_case_forecast: number;
+  open_pipeline: number;
+  weighted: number;
+  calibrated: number;
+}
+
+/**
+ * Per fiscal quarter of close date. A deal's own forecast category and probability
+ * win over its stage's. The calibrated rate of a stage is the win rate of the
+ * snapshot's closed deals that ever visited it (history visits or their final stage),
+ * or the stage probability when fewer than $min_deals such deals exist.
+ */
+export function buildForecastSql(f: Filters, settings: Settings) {
+  const g = grouping(f.by, ['owner', 'lead_source', 'type']);
+  const quarter = fiscalQuarterSql('d.close_date');
+  const sum = (cond: string, value = 'd.amount') => `coalesce(sum(${value}) FILTER (WHERE ${cond}), 0)`;
+  const open = `NOT d.closed AND d.category IS DISTINCT FROM 'Omitted'`;
+  const figures = `
+      ${sum('d.won')}::DOUBLE AS closed_won,
+      ${sum(`NOT d.closed AND d.category = 'Commit'`)}::DOUBLE AS commit,
+      ${sum(`NOT d.closed AND d.category = 'Best Case'`)}::DOUBLE AS best_case,
+      ${sum(`NOT d.closed AND d.category = 'Pipeline'`)}::DOUBLE AS pipeline,
+      ${sum(`NOT d.closed AND d.category = 'Omitted'`)}::DOUBLE AS omitted,
+      (${sum('d.won')} + ${sum(`NOT d.closed AND d.category = 'Commit'`)})::DOUBLE AS commit_forecast,
+      (${sum('d.won')} + ${sum(`NOT d.closed AND d.category IN ('Commit', 'Best Case')`)})::DOUBLE AS best_case_forecast,
+      ${sum(`NOT d.closed AND d.category IN ('Commit', 'Best Case', 'Pipeline')`)}::DOUBLE AS open_pipeline,
+      (${sum('d.won')} + ${sum(open, 'd.amount * coalesce(d.effective_probability, 0) / 100')})::DOUBLE AS weighted,
+      (${sum('d.won')} + ${sum(open, 'd.amount * coalesce(d.calibrated_rate, 0)')})::DOUBLE AS calibrated`;
+  const sql = `
+    WITH visited AS (
+      SELECT deal_id, stage FROM stage_visits WHERE snapshot_id = $snapshot
+      UNION SELECT deal_id, stage FROM deals WHERE snapshot_id = $snapshot
+    ),
+    history AS (
+      SELECT v.stage, count(*) AS closed_deals, count(*) FILTER (WHERE c.won) AS won_deals
+      FROM deal_states c JOIN visited v ON v.deal_id = c.deal_id
+      WHERE c.snapshot_id = $snapshot AND c.closed
+      GROUP BY v.stage
+    ),
+    rates AS (
+      SELECT st.pipeline, st.stage,
+             CASE WHEN h.closed_deals >= $min_deals THEN h.won_deals / h.closed_deals ELSE st.probability / 100 END AS calibrated_rate
+      FROM snapshot_stages st LEFT JOIN history h ON h.stage = st.stage
+      WHERE st.snapshot_id = $snapshot
+    ),
+    d AS (
+      SELECT d.*, coalesce(d.amount_corporate, 0) AS amount, d.effective_forecast_category AS category, r.calibrated_rate
+      FROM deal_states d LEFT JOIN rates r ON r.pipeline = d.pipeline AND r.stage = d.stage
+      WHERE d.snapshot_id = $snapshot AND d.close_date IS NOT NULL AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
+    )
+    ${
+      g.column
+        ? `SELECT ${quarter} AS quarter, ${g.label} AS "${g.column}", ${figures}
+           FROM d GROUP BY ${quarter}, ${g.key} ORDER BY quarter, "${g.column}"`
+        : `, quarters AS (
+             SELECT DISTINCT ${fiscalQuarterSql('m')} AS quarter
+             FROM (SELECT unnest(generate_series(coalesce($from::DATE, (SELECT min(close_date) FROM d)),
+                                                 coalesce($to::DATE, (SELECT max(close_date) FROM d)), INTERVAL 1 MONTH)) AS m
+                   UNION ALL SELECT coalesce($to::DATE, (SELECT max(close_date) FROM d))) AS months
+             WHERE m IS NOT NULL
+           )
+           SELECT q.quarter, ${figures}
+           FROM quarters q LEFT JOIN d ON ${quarter} = q.quarter
+           GROUP BY q.quarter ORDER BY q.quarter`
+    }`;
+  return {
+    sql,
+    params: {
+      snapshot: f.snapshot,
+      ...periodParams(f),
+      ...dealFilterParams(f),
+      fiscal_shift: fiscalShift(settings.fiscal_year_start_month),
+      min_deals: settings.calibration_min_deals
+    }
+  };
+}
+
+export const FORECAST_NOTE =
+  'Per fiscal quarter, deals whose close date falls in it, amounts in the corporate currency. Closed won: won deals. Commit, Best Case, ' +
+  'Pipeline, Omitted: open deals by their forecast category (the deal’s own when the export has it, else its stage’s). Commit forecast = ' +
+  'closed won + commit; best case forecast = commit forecast + best case; open pipeline = commit + best case + pipeline (Omitted is in no ' +
+  'forecast). Weighted = closed won + Σ amount × probability over open, non-Omitted deals. Calibrated = closed won + Σ amount × the stage’s ' +
+  'historical win rate (won ÷ closed among this snapshot’s closed deals that ever visited the stage), or its probability below the minimum sample.';
+
+export const forecast: Metric<ForecastRow> = {
+  name: 'forecast',
+  note: FORECAST_NOTE,
+  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'],
+  run(filters, { db, settings }) {
+    const { sql, params } = buildForecastSql(filters, settings);
+    return db.query<ForecastRow>(sql, params);
+  }
+};

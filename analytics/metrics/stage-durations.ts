@@ -1,0 +1,67 @@
+import type { Filters, Metric } from './metric';
+import { DEAL_FILTER, dealFilterParams, grouping, inPeriod, periodParams } from './sql';
+
+export interface StageDurationRow {
+  [key: string]: unknown;
+  stage: string;
+  sort_order: number;
+  visits: number;
+  mean_days: number | null;
+  median_days: number | null;
+  p75_days: number | null;
+  p90_days: number | null;
+  ongoing: number;
+}
+
+/**
+ * Visits of the filtered deals that began in the period. A visit with an exit is
+ * complete and has a duration; the last visit of an open deal in its current stage is
+ * ongoing; the last visit of a closed deal has no duration, nor has a last visit whose
+ * stage is not the deal's current one (its exit is not in the history).
+ */
+export function buildStageDurationsSql(f: Filters) {
+  const g = grouping(f.by, ['owner', 'lead_source', 'type'], { alias: 'v' });
+  const visits = `
+    WITH d AS (SELECT * FROM deal_states d WHERE d.snapshot_id = $snapshot AND ${DEAL_FILTER}),
+    v AS (
+      SELECT v.stage, d.*,
+             (epoch(v.exited_at) - epoch(v.entered_at)) / 86400.0 AS days,
+             v.exited_at IS NULL AND NOT d.closed AND v.stage = d.stage AS is_ongoing
+      FROM stage_visits v JOIN d ON d.deal_id = v.deal_id
+      WHERE v.snapshot_id = $snapshot AND ${inPeriod('v.entered_at')}
+    )`;
+  const stats = `
+           count(v.days)::INTEGER AS visits,
+           avg(v.days)::DOUBLE AS mean_days,
+           quantile_cont(v.days, 0.5)::DOUBLE AS median_days,
+           quantile_cont(v.days, 0.75)::DOUBLE AS p75_days,
+           quantile_cont(v.days, 0.9)::DOUBLE AS p90_days,
+           count(*) FILTER (WHERE v.is_ongoing)::INTEGER AS ongoing`;
+  const sql = g.column
+    ? `${visits}
+       SELECT ${g.label} AS "${g.column}", st.stage, st.sort_order::INTEGER AS sort_order, ${stats}
+       FROM v JOIN snapshot_stages st ON st.snapshot_id = $snapshot AND st.pipeline = v.pipeline AND st.stage = v.stage
+       GROUP BY ${g.key}, st.stage, st.sort_order
+       ORDER BY "${g.column}", st.sort_order, st.stage`
+    : `${visits}
+       SELECT st.stage, st.sort_order::INTEGER AS sort_order, ${stats}
+       FROM snapshot_stages st LEFT JOIN v ON v.pipeline = st.pipeline AND v.stage = st.stage
+       WHERE st.snapshot_id = $snapshot AND ($pipeline::VARCHAR IS NULL OR st.pipeline = $pipeline)
+       GROUP BY st.stage, st.sort_order
+       ORDER BY st.sort_order, st.stage`;
+  return { sql, params: { snapshot: f.snapshot, ...periodParams(f), ...dealFilterParams(f) } };
+}
+
+export const stageDurations: Metric<StageDurationRow> = {
+  name: 'stage-durations',
+  note:
+    'Per stage, over completed visits that began in the period (all visits when no period): a visit runs from a deal’s first event in the stage ' +
+    'to its first event in the next different stage, in fractional days; a return to a stage is a new visit. Median, p75 and p90 are continuous ' +
+    'quantiles with linear interpolation. Ongoing counts open deals still in their current visit. Visits come from the export’s stage history; ' +
+    'deals without history have none.',
+  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'],
+  run(filters, { db }) {
+    const { sql, params } = buildStageDurationsSql(filters);
+    return db.query<StageDurationRow>(sql, params);
+  }
+};

@@ -1,0 +1,100 @@
+import type { Settings } from '../settings';
+import type { Filters, Metric } from './metric';
+import { DEAL_FILTER, dealFilterParams } from './sql';
+
+export interface StuckDealRow {
+  [key: string]: unknown;
+  deal_id: string;
+  deal: string | null;
+  owner: string | null;
+  stage: string;
+  amount: number | null;
+  close_date: string | null;
+  days_in_stage: number | null;
+  threshold_days: number;
+  push_count: number;
+  last_activity_date: string | null;
+  reasons: string[];
+}
+
+/**
+ * Open deals with at least one reason. The current visit is the deal's last history
+ * visit when it is in the deal's current stage; otherwise the export's
+ * LastStageChangeDate, when it has one; otherwise days in stage are unknown and the
+ * deal is not called stalled. Pushes count history rows whose close date is later than
+ * the previous row's (rows without a close date skipped).
+ */
+export function buildStuckDealsSql(f: Filters, settings: Settings) {
+  const sql = `
+    WITH s AS (SELECT as_of, has_activity FROM snapshots WHERE snapshot_id = $snapshot),
+    completed AS (
+      SELECT stage, (epoch(exited_at) - epoch(entered_at)) / 86400.0 AS days
+      FROM stage_visits WHERE snapshot_id = $snapshot AND exited_at IS NOT NULL
+    ),
+    thresholds AS (
+      SELECT st.pipeline, st.stage,
+             CASE WHEN count(c.days) >= $min_visits THEN quantile_cont(c.days, 0.75) ELSE $fallback_days END AS threshold_days
+      FROM snapshot_stages st LEFT JOIN completed c ON c.stage = st.stage
+      WHERE st.snapshot_id = $snapshot
+      GROUP BY st.pipeline, st.stage
+    ),
+    current_visit AS (
+      SELECT deal_id, stage, entered_at FROM stage_visits WHERE snapshot_id = $snapshot AND exited_at IS NULL
+    ),
+    pushes AS (
+      SELECT deal_id, count(*) FILTER (WHERE close_date > previous_close)::INTEGER AS push_count
+      FROM (
+        SELECT deal_id, close_date, lag(close_date) OVER (PARTITION BY deal_id ORDER BY seq) AS previous_close
+        FROM stage_events WHERE snapshot_id = $snapshot AND close_date IS NOT NULL
+      ) GROUP BY deal_id
+    ),
+    d AS (
+      SELECT d.*, t.threshold_days, coalesce(p.push_count, 0) AS push_count,
+             (epoch(s.as_of) - epoch(CASE WHEN cv.stage = d.stage THEN cv.entered_at ELSE d.last_stage_change_at END)) / 86400.0 AS days_in_stage,
+             s.as_of, s.has_activity
+      FROM deal_states d
+      CROSS JOIN s
+      LEFT JOIN thresholds t ON t.pipeline = d.pipeline AND t.stage = d.stage
+      LEFT JOIN current_visit cv ON cv.deal_id = d.deal_id
+      LEFT JOIN pushes p ON p.deal_id = d.deal_id
+      WHERE d.snapshot_id = $snapshot AND NOT d.closed AND ${DEAL_FILTER}
+    ),
+    flagged AS (
+      SELECT d.*, list_filter([
+               CASE WHEN days_in_stage > threshold_days THEN 'stalled' END,
+               CASE WHEN close_date < as_of::DATE THEN 'overdue' END,
+               CASE WHEN push_count >= 2 THEN 'pushed' END,
+               CASE WHEN has_activity AND last_activity_date < as_of::DATE - to_days($inactivity_days) THEN 'inactive' END
+             ], r -> r IS NOT NULL) AS reasons
+      FROM d
+    )
+    SELECT deal_id, name AS deal, coalesce(owner_name, owner_id) AS owner, stage, amount_corporate AS amount,
+           strftime(close_date, '%Y-%m-%d') AS close_date, days_in_stage::DOUBLE AS days_in_stage, threshold_days::DOUBLE AS threshold_days,
+           push_count, strftime(last_activity_date, '%Y-%m-%d') AS last_activity_date, reasons
+    FROM flagged WHERE len(reasons) > 0
+    ORDER BY amount DESC NULLS LAST, deal_id`;
+  return {
+    sql,
+    params: {
+      snapshot: f.snapshot,
+      ...dealFilterParams(f),
+      min_visits: settings.stall_min_visits,
+      fallback_days: settings.stall_threshold_days,
+      inactivity_days: settings.inactivity_days
+    }
+  };
+}
+
+export const stuckDeals: Metric<StuckDealRow> = {
+  name: 'stuck-deals',
+  note:
+    'Open deals at the snapshot date with every reason that applies. Stalled: days in the current stage visit above the stage’s threshold, the ' +
+    'p75 of its completed visits when it has at least the minimum number, else the fallback days. Overdue: close date before the snapshot ' +
+    'date. Pushed: close date moved later at least twice in the stage history. Inactive: last activity more than the inactivity days before the ' +
+    'snapshot date (deals without an activity date are not flagged; not evaluated when the export has no activity column). Largest amount first.',
+  accepts: ['owner', 'lead_source', 'type', 'pipeline'],
+  run(filters, { db, settings }) {
+    const { sql, params } = buildStuckDealsSql(filters, settings);
+    return db.query<StuckDealRow>(sql, params);
+  }
+};
