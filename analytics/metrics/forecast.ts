@@ -26,7 +26,7 @@ export interface ForecastRow {
 export function buildForecastSql(f: Filters, settings: Settings) {
   const g = grouping(f.by, ['owner', 'lead_source', 'type']);
   const quarter = fiscalQuarterSql('d.close_date');
-  const sum = (cond: string, value = 'd.amount') => `coalesce(sum(${value}) FILTER (WHERE ${cond}), 0)`;
+  const sum = (cond: string, value = 'd.value') => `coalesce(sum(${value}) FILTER (WHERE ${cond}), 0)`;
   const open = `NOT d.closed AND d.category IS DISTINCT FROM 'Omitted'`;
   const figures = `
       ${sum('d.won')}::DOUBLE AS closed_won,
@@ -37,8 +37,8 @@ export function buildForecastSql(f: Filters, settings: Settings) {
       (${sum('d.won')} + ${sum(`NOT d.closed AND d.category = 'Commit'`)})::DOUBLE AS commit_forecast,
       (${sum('d.won')} + ${sum(`NOT d.closed AND d.category IN ('Commit', 'Best Case')`)})::DOUBLE AS best_case_forecast,
       ${sum(`NOT d.closed AND d.category IN ('Commit', 'Best Case', 'Pipeline')`)}::DOUBLE AS open_pipeline,
-      (${sum('d.won')} + ${sum(open, 'd.amount * coalesce(d.effective_probability, 0) / 100')})::DOUBLE AS weighted,
-      (${sum('d.won')} + ${sum(open, 'd.amount * coalesce(d.calibrated_rate, 0)')})::DOUBLE AS calibrated`;
+      (${sum('d.won')} + ${sum(open, 'd.value * coalesce(d.effective_probability, 0) / 100')})::DOUBLE AS weighted,
+      (${sum('d.won')} + ${sum(open, 'd.value * coalesce(d.calibrated_rate, 0)')})::DOUBLE AS calibrated`;
   const sql = `
     WITH visited AS (
       SELECT deal_id, stage FROM stage_visits WHERE snapshot_id = $snapshot
@@ -57,7 +57,7 @@ export function buildForecastSql(f: Filters, settings: Settings) {
       WHERE st.snapshot_id = $snapshot
     ),
     d AS (
-      SELECT d.*, coalesce(d.amount_corporate, 0) AS amount, d.effective_forecast_category AS category, r.calibrated_rate
+      SELECT d.*, coalesce(d.amount_corporate, 0) AS value, d.effective_forecast_category AS category, r.calibrated_rate
       FROM deal_states d LEFT JOIN rates r ON r.pipeline = d.pipeline AND r.stage = d.stage
       WHERE d.snapshot_id = $snapshot AND d.close_date IS NOT NULL AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
     )

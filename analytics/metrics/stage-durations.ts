@@ -24,7 +24,7 @@ export function buildStageDurationsSql(f: Filters) {
   const visits = `
     WITH d AS (SELECT * FROM deal_states d WHERE d.snapshot_id = $snapshot AND ${DEAL_FILTER}),
     v AS (
-      SELECT v.stage, d.*,
+      SELECT v.stage AS visit_stage, d.*,
              (epoch(v.exited_at) - epoch(v.entered_at)) / 86400.0 AS days,
              v.exited_at IS NULL AND NOT d.closed AND v.stage = d.stage AS is_ongoing
       FROM stage_visits v JOIN d ON d.deal_id = v.deal_id
@@ -40,12 +40,12 @@ export function buildStageDurationsSql(f: Filters) {
   const sql = g.column
     ? `${visits}
        SELECT ${g.label} AS "${g.column}", st.stage, st.sort_order::INTEGER AS sort_order, ${stats}
-       FROM v JOIN snapshot_stages st ON st.snapshot_id = $snapshot AND st.pipeline = v.pipeline AND st.stage = v.stage
+       FROM v JOIN snapshot_stages st ON st.snapshot_id = $snapshot AND st.pipeline = v.pipeline AND st.stage = v.visit_stage
        GROUP BY ${g.key}, st.stage, st.sort_order
        ORDER BY "${g.column}", st.sort_order, st.stage`
     : `${visits}
        SELECT st.stage, st.sort_order::INTEGER AS sort_order, ${stats}
-       FROM snapshot_stages st LEFT JOIN v ON v.pipeline = st.pipeline AND v.stage = st.stage
+       FROM snapshot_stages st LEFT JOIN v ON v.pipeline = st.pipeline AND v.visit_stage = st.stage
        WHERE st.snapshot_id = $snapshot AND ($pipeline::VARCHAR IS NULL OR st.pipeline = $pipeline)
        GROUP BY st.stage, st.sort_order
        ORDER BY st.sort_order, st.stage`;

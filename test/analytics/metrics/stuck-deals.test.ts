@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFixture, type Metric } from './fixture';
+
+describe('stuck-deals', () => {
+  let metric: Metric;
+  let done: () => void;
+  beforeAll(async () => {
+    const f = await pipelineFixture();
+    metric = f.metric;
+    done = () => f.db.close();
+  });
+  afterAll(() => done());
+
+  // As of 2024-07-31 12:00. No stage has 10 completed visits, so every threshold is the 30-day fallback.
+  // D12 (16.5 days, one push) and D13 (26.5 days) have no reason; D5 has no activity date, so it is not inactive.
+  it('lists open deals with every reason that applies, largest amount first', async () => {
+    expect(await metric('stuck-deals')).toEqual([
+      { deal_id: 'D4', deal: 'Four: starts late, EUR', owner: 'Bob Roy', stage: 'Negotiation', amount: 16000, close_date: '2024-08-15', days_in_stage: 121.5, threshold_days: 30, push_count: 0, last_activity_date: '2024-07-30', reasons: ['stalled'] },
+      { deal_id: 'D9', deal: 'Nine: pushed twice', owner: 'Ann Lee', stage: 'Qualification', amount: 9000, close_date: '2024-10-31', days_in_stage: 91.5, threshold_days: 30, push_count: 2, last_activity_date: '2024-07-15', reasons: ['stalled', 'pushed'] },
+      { deal_id: 'D15', deal: 'Fifteen: decreased, own probability', owner: 'Ann Lee', stage: 'Proposal', amount: 8000, close_date: '2024-09-20', days_in_stage: 56.5, threshold_days: 30, push_count: 0, last_activity_date: '2024-07-08', reasons: ['stalled'] },
+      { deal_id: 'D6', deal: 'Six: omitted, overdue', owner: 'Bob Roy', stage: 'Proposal', amount: 7000, close_date: '2024-07-20', days_in_stage: 50.5, threshold_days: 30, push_count: 0, last_activity_date: '2024-06-01', reasons: ['stalled', 'overdue', 'inactive'] },
+      { deal_id: 'D14', deal: 'Fourteen: pulled in', owner: 'Bob Roy', stage: 'Prospecting', amount: 3500, close_date: '2024-08-20', days_in_stage: 51.5, threshold_days: 30, push_count: 0, last_activity_date: '2024-07-12', reasons: ['stalled'] },
+      { deal_id: 'D5', deal: 'Five: no amount', owner: 'Ann Lee', stage: 'Qualification', amount: null, close_date: '2024-09-30', days_in_stage: 60.5, threshold_days: 30, push_count: 0, last_activity_date: null, reasons: ['stalled'] }
+    ]);
+  });
+
+  it('uses the p75 of completed visits once a stage has enough of them', async () => {
+    // with a minimum of 5, Prospecting (8 visits) gets its p75, 30.25 days; the others keep 30
+    const rows = await metric('stuck-deals', {}, { stall_min_visits: 5, stall_threshold_days: 30 });
+    expect(rows.find((r) => r.deal_id === 'D14')).toMatchObject({ threshold_days: 30.25, reasons: ['stalled'] });
+    expect(rows.find((r) => r.deal_id === 'D4')).toMatchObject({ threshold_days: 30 });
+  });
+
+  it('filters by owner', async () => {
+    const rows = await metric('stuck-deals', { owner: 'Ann Lee' });
+    expect(rows.map((r) => r.deal_id)).toEqual(['D9', 'D15', 'D5']);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatAmount,
+  formatCompact,
+  formatCount,
+  formatDate,
+  formatDateRange,
+  formatDateTime,
+  formatShortDateTime,
+  formatNumber,
+  formatPercent,
+  formatQuarter,
+  localeFromAcceptLanguage
+} from '../../app/lib/format';
+
+const NBSP = '\u00a0';
+
+describe('formatAmount', () => {
+  it('prints a compact amount with the currency code and the full value as title', () => {
+    expect(formatAmount(2115000, 'USD', 'en-US')).toEqual({ text: `USD${NBSP}2.1M`, title: `USD${NBSP}2,115,000` });
+    expect(formatAmount(15000, 'USD', 'en-US')).toEqual({ text: `USD${NBSP}15K`, title: `USD${NBSP}15,000` });
+    expect(formatAmount(950, 'EUR', 'en-US')).toEqual({ text: `EUR${NBSP}950`, title: `EUR${NBSP}950` });
+    expect(formatAmount(1234.5, 'USD', 'en-US').title).toBe(`USD${NBSP}1,234.5`);
+    expect(formatAmount(0, 'USD', 'en-US').text).toBe(`USD${NBSP}0`);
+  });
+
+  it('prints a plain compact number when the currency is unknown', () => {
+    expect(formatAmount(2115000, null, 'en-US')).toEqual({ text: '2.1M', title: '2,115,000' });
+    expect(formatAmount(1250000000, undefined, 'en-US')).toEqual({ text: '1.3B', title: '1,250,000,000' });
+  });
+
+  it('prints – for null', () => {
+    expect(formatAmount(null, 'USD', 'en-US')).toEqual({ text: '–', title: '' });
+    expect(formatAmount(Number.NaN, null, 'en-US').text).toBe('–');
+  });
+
+  it('follows the locale', () => {
+    expect(formatAmount(2115000, 'EUR', 'de-DE').text).toBe(`2,1${NBSP}Mio.${NBSP}EUR`);
+  });
+});
+
+describe('numbers', () => {
+  it('formats compact and full numbers', () => {
+    expect(formatCompact(2115000, 'en-US')).toBe('2.1M');
+    expect(formatCompact(null, 'en-US')).toBe('–');
+    expect(formatNumber(2115000, 'en-US')).toBe('2,115,000');
+    expect(formatNumber(undefined, 'en-US')).toBe('–');
+  });
+
+  it('formats percentages as whole numbers', () => {
+    expect(formatPercent(0.34, 'en-US')).toBe('34%');
+    expect(formatPercent(0.345, 'en-US')).toBe('35%');
+    expect(formatPercent(1, 'en-US')).toBe('100%');
+    expect(formatPercent(0, 'en-US')).toBe('0%');
+    expect(formatPercent(null, 'en-US')).toBe('–');
+  });
+
+  it('formats counts with the noun in singular or plural', () => {
+    expect(formatCount(1, 'deal', 'en-US')).toBe('1 deal');
+    expect(formatCount(0, 'deal', 'en-US')).toBe('0 deals');
+    expect(formatCount(1234, 'open deal', 'en-US')).toBe('1,234 open deals');
+    expect(formatCount(null, 'deal', 'en-US')).toBe('–');
+  });
+});
+
+describe('dates', () => {
+  it('formats calendar dates in UTC whatever the time zone', () => {
+    expect(formatDate('2023-10-01', 'en-US')).toBe('Oct 1, 2023');
+    expect(formatDate('2023-10-28T23:54:20Z', 'en-US')).toBe('Oct 28, 2023');
+    expect(formatDate('2023-10-01', 'en-GB')).toBe('1 Oct 2023');
+    expect(formatDate(null, 'en-US')).toBe('–');
+    expect(formatDate('not a date', 'en-US')).toBe('–');
+  });
+
+  it('formats timestamps with UTC named', () => {
+    // ICU 78 (Node 20.20) prints a plain space before PM; older ICU a narrow one.
+    expect(formatDateTime('2023-10-28T20:54:20Z', 'en-US').replace('\u202f', ' ')).toBe('Oct 28, 2023, 8:54 PM UTC');
+  });
+
+  it('formats compact timestamps for dense tables', () => {
+    expect(formatShortDateTime('2023-10-28T20:54:20Z', 'en-US').replace('\u202f', ' ')).toBe('10/28/23, 8:54 PM');
+    expect(formatShortDateTime('2023-10-28T20:54:20Z', 'en-GB')).toBe('28/10/2023, 20:54');
+    expect(formatShortDateTime(undefined, 'en-US')).toBe('–');
+  });
+
+  it('formats inclusive ranges', () => {
+    const THIN = '\u2009';
+    expect(formatDateRange('2023-10-01', '2023-12-31', 'en-US')).toBe(`Oct 1${THIN}–${THIN}Dec 31, 2023`);
+    expect(formatDateRange('2022-10-01', '2023-09-30', 'en-US')).toBe(`Oct 1, 2022${THIN}–${THIN}Sep 30, 2023`);
+    expect(formatDateRange(null, '2023-09-30', 'en-US')).toBe('–');
+  });
+
+  it('spaces fiscal quarter labels', () => {
+    expect(formatQuarter('FY2026Q4')).toBe('FY2026 Q4');
+    expect(formatQuarter(null)).toBe('–');
+  });
+});
+
+describe('localeFromAcceptLanguage', () => {
+  it('takes the first supported language', () => {
+    expect(localeFromAcceptLanguage('de-DE,de;q=0.9,en;q=0.8')).toBe('de-DE');
+    expect(localeFromAcceptLanguage('*')).toBe('en-US');
+    expect(localeFromAcceptLanguage('')).toBe('en-US');
+    expect(localeFromAcceptLanguage(null)).toBe('en-US');
+    expect(localeFromAcceptLanguage('%%%, fr-CH')).toBe('fr-CH');
+  });
+});

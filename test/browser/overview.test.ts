@@ -1,0 +1,141 @@
+/**
+ * End to end in a real browser: the built app served by `pipelens serve` (demo company
+ * loaded into an empty database), the overview, an upload of the real Salesforce Data
+ * Export through the file input, the new snapshot's overview, and a rejected upload.
+ * Screenshots land in test/browser/screenshots/ (git-ignored) for a person to look at.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, removeDir, requireBuild, SCREENSHOTS, startServer, tempDir, watchPage, type PageWatch, type RunningServer } from './harness';
+
+const EXPORT_DIR = resolve(process.cwd(), '../shared/data/salesforce-data-export');
+
+let server: RunningServer | undefined;
+let browser: BrowserContext | undefined;
+let serverDir: string | undefined;
+let browserDir: string | undefined;
+let page: Page;
+let watch: PageWatch;
+
+beforeAll(async () => {
+  requireBuild();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  serverDir = tempDir('server');
+  browserDir = tempDir('chromium');
+  server = await startServer(join(serverDir, 'pipelens.duckdb'));
+  browser = await launchBrowser(browserDir);
+  page = await browser.newPage();
+  watch = watchPage(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  removeDir(browserDir);
+  removeDir(serverDir);
+});
+
+/** Full-page screenshot from the top (sticky bars would otherwise sit where the page was scrolled). */
+async function screenshot(name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+}
+
+/** Waits until the page is hydrated, so clicks and uploads go through the app's handlers. */
+async function open(path: string) {
+  await page.mouse.move(0, 0); // no hovered link left preloading from the previous page
+  await page.goto(`${server!.url}${path}`, { waitUntil: 'networkidle' });
+  await page.waitForFunction(() => document.querySelector('.plot-live svg, .plot-live figure') !== null || !document.querySelector('.plot-server'));
+}
+
+describe('overview and snapshots in Chromium', () => {
+  it('shows the KPI tiles and the open pipeline chart of the latest snapshot', async () => {
+    await open('/');
+    await expect(page.title()).resolves.toBe('Overview · Pipelens');
+    for (const id of ['kpi-open-pipeline', 'kpi-closed-won', 'kpi-win-rate']) {
+      const value = await page.locator(`[data-testid="${id}"] .kpi-value`).innerText();
+      expect(value, id).toMatch(/\d/);
+    }
+    await expect(page.locator('[data-testid="kpi-win-rate"]').innerText()).resolves.toMatch(/n = \d/);
+    // The chart re-rendered in the browser: bars, the title and the takeaway.
+    const chart = page.locator('.plot-live');
+    await expect(chart.locator('svg.plot rect').count()).resolves.toBeGreaterThan(2);
+    await expect(chart.locator('h2').innerText()).resolves.toBe('Open pipeline by stage');
+    await expect(chart.locator('.takeaway').innerText()).resolves.toMatch(/holds the most open pipeline/);
+    await expect(page.locator('details.note').count()).resolves.toBeGreaterThanOrEqual(4);
+    // The table sorts when a header is clicked (numbers start descending).
+    await page.getByRole('button', { name: /Open amount/ }).click();
+    await expect(page.locator('.table-section th[aria-sort="descending"]').innerText()).resolves.toMatch(/Open amount/);
+    const amounts = (await page.locator('.table-section tbody tr td:nth-child(3)').evaluateAll((tds) => tds.map((td) => td.getAttribute('title') ?? ''))).map(
+      (t) => Number(t.replace(/[^\d.]/g, ''))
+    );
+    expect(amounts.length).toBeGreaterThan(2);
+    expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    await page.getByRole('button', { name: /Stage/ }).click(); // back to stage order for the screenshot
+    await screenshot('overview.png');
+    expect(watch.problems).toEqual([]);
+  });
+
+  let uploadedId = 0;
+
+  it('uploads the Salesforce Data Export CSVs and lists the new snapshot', async () => {
+    await open('/snapshots');
+    const rowsBefore = await page.getByTestId('snapshot-row').count();
+    expect(rowsBefore).toBeGreaterThan(0);
+    const files = readdirSync(EXPORT_DIR)
+      .filter((f) => f.toLowerCase().endsWith('.csv'))
+      .map((f) => join(EXPORT_DIR, f));
+    expect(files).toHaveLength(5);
+    await page.getByTestId('upload-input').setInputFiles(files);
+    const result = page.getByTestId('upload-result');
+    await result.getByText(/Snapshot \d+ created/).waitFor({ timeout: 60_000 });
+    const text = await result.innerText();
+    expect(text).toMatch(/Snapshot \d+ created \(as of .+, 31 deals\)/);
+    uploadedId = Number(/Snapshot (\d+) created/.exec(text)![1]);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="snapshot-row"]').length === n, rowsBefore + 1);
+    await expect(page.locator(`[data-testid="snapshot-row"] a[href="/?snapshot=${uploadedId}"]`).count()).resolves.toBe(1);
+    await screenshot('snapshots.png');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('shows the overview of the uploaded snapshot', async () => {
+    expect(uploadedId).toBeGreaterThan(0);
+    await open(`/?snapshot=${uploadedId}`);
+    await expect(page.locator('h1 + p').innerText()).resolves.toContain(`Snapshot #${uploadedId}`);
+    await expect(page.locator('#snapshot-select').inputValue()).resolves.toBe(String(uploadedId));
+    // The real export: 13 open deals worth 2,115,000 (no currency in the export).
+    await expect(page.locator('[data-testid="kpi-open-pipeline"]').innerText()).resolves.toContain('13 open deals');
+    await expect(page.locator('[data-testid="kpi-open-pipeline"] .kpi-value').getAttribute('title')).resolves.toBe('2,115,000');
+    await expect(page.locator('.plot-live svg.plot').count()).resolves.toBe(1);
+    await screenshot('overview-uploaded.png');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('shows the problems of a rejected upload', async () => {
+    const dir = tempDir('bad-upload');
+    try {
+      const bad = join(dir, 'Opportunity.csv');
+      writeFileSync(
+        bad,
+        'Id,Name,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate\n' +
+          '006000000000001AAA,Acme,Prospecting,1000,not-a-date,0,0,2024-01-02 10:00:00\n'
+      );
+      await open('/snapshots');
+      const rowsBefore = await page.getByTestId('snapshot-row').count();
+      watch.expect('POST', '/api/snapshots', 422);
+      await page.getByTestId('upload-input').setInputFiles(bad);
+      const result = page.getByTestId('upload-result');
+      await result.getByText('Upload rejected').waitFor({ timeout: 30_000 });
+      const problems = result.locator('table.problems tbody tr');
+      await expect(problems.count()).resolves.toBe(1);
+      await expect(problems.first().locator('td').allInnerTexts()).resolves.toEqual(['Opportunity.csv', '2', 'CloseDate', 'not a date: "not-a-date"']);
+      await expect(page.getByTestId('snapshot-row').count()).resolves.toBe(rowsBefore);
+      await screenshot('upload-rejected.png');
+      expect(watch.problems).toEqual([]);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
