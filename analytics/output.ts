@@ -14,7 +14,7 @@ export function toCsv(rows: Row[], columns: string[] = rows.length ? Object.keys
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let s = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let s = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join('; ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -31,7 +31,7 @@ export function toArrow(rows: Row[]): Uint8Array {
     } else if (typeof kind === 'boolean') {
       arrays[c] = values as (boolean | null)[];
     } else {
-      arrays[c] = values.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)));
+      arrays[c] = values.map((v) => (v === null || v === undefined ? null : Array.isArray(v) ? v.join('; ') : typeof v === 'object' ? JSON.stringify(v) : String(v)));
     }
   }
   return tableToIPC(tableFromArrays(arrays as never), 'stream');
