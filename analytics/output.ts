@@ -34,5 +34,5 @@ export function toArrow(rows: Row[]): Uint8Array {
       arrays[c] = values.map((v) => (v === null || v === undefined ? null : Array.isArray(v) ? v.join('; ') : typeof v === 'object' ? JSON.stringify(v) : String(v)));
     }
   }
-  return tableToIPC(tableFromArrays(arrays as never), 'stream');
+  return tableToIPC(tableFromArrays(arrays as unknown as Record<string, Float64Array>), 'stream');
 }

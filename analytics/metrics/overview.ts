@@ -56,7 +56,16 @@ export const overview: Metric<OverviewRow> = {
     const quarter = fiscalQuarterOf(asOf, start);
     const trailingFrom = shiftQuarter(quarter, -4, start);
     const trailingTo = shiftQuarter(quarter, -1, start);
-    const [row] = await db.query<Omit<OverviewRow, 'quarter' | 'quarter_from' | 'quarter_to' | 'win_rate_from' | 'win_rate_to' | 'win_rate_count'>>(
+    const [row] = await db.query<{
+      as_of: string;
+      corporate_currency: string | null;
+      open_count: number;
+      open_amount: number;
+      closed_won_count: number;
+      closed_won_amount: number;
+      won: number;
+      lost: number;
+    }>(
       OVERVIEW_SQL,
       {
         snapshot: filters.snapshot,
