@@ -31,8 +31,8 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
            (1 + hash(i, 2) % 8)::INTEGER AS furthest,
            (hash(i, 3) % 100)::INTEGER AS fate,
            'Rep ' || lpad((hash(i, 4) % 200)::VARCHAR, 3, '0') AS owner,
-           ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][1 + hash(i, 5) % 8] AS lead_source,
-           ['New Customer', 'Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade'][1 + hash(i, 6) % 4] AS type,
+           ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][(1 + hash(i, 5) % 8)::BIGINT] AS lead_source,
+           ['New Customer', 'Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade'][(1 + hash(i, 6) % 4)::BIGINT] AS type,
            round(exp(9.2 + (hash(i, 7) % 1000) / 350.0), 2) AS amount,
            CASE WHEN hash(i, 8) % 4 = 0 THEN 'EUR' ELSE 'USD' END AS currency,
            (hash(i, 9) % 6)::INTEGER AS pushes,
@@ -44,13 +44,13 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
   await conn.run(`
     CREATE OR REPLACE TEMP TABLE world_events AS
     WITH stage_steps AS (
-      SELECT d.deal_id, j AS step, d.created + (j - 1) * d.stage_days AS day, ${stageList}[j] AS stage,
+      SELECT d.deal_id, j AS step, d.created + ((j - 1) * d.stage_days)::INTEGER AS day, ${stageList}[j] AS stage,
              d.amount, d.created + 90 AS close_date
       FROM world_deals d, range(1, 9) r(j) WHERE j <= d.furthest
     ),
     pushes AS (
-      SELECT d.deal_id, 10 + p AS step, d.created + (d.furthest - 1) * d.stage_days + p AS day, ${stageList}[d.furthest] AS stage,
-             d.amount, d.created + 90 + 30 * p AS close_date
+      SELECT d.deal_id, 10 + p AS step, d.created + ((d.furthest - 1) * d.stage_days + p)::INTEGER AS day, ${stageList}[d.furthest] AS stage,
+             d.amount, d.created + (90 + 30 * p)::INTEGER AS close_date
       FROM world_deals d, range(1, 6) r(p) WHERE p <= d.pushes
     ),
     amount_change AS (
@@ -89,8 +89,8 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
               CASE WHEN d.currency = 'EUR' THEN e.amount / 0.92 ELSE e.amount END, NULL, NULL,
               e.stage LIKE 'Closed%', e.stage = 'Closed Won', e.close_date, d.created::TIMESTAMP + INTERVAL 9 HOUR,
               CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, d.i::INTEGER
-       FROM world_deals d ASOF JOIN world_events e ON e.deal_id = d.deal_id AND e.event_at <= ${day} + INTERVAL 6 HOUR
-       WHERE d.created <= ${day}`,
+       FROM (SELECT *, ${day} + INTERVAL 6 HOUR AS snapshot_at FROM world_deals WHERE created <= ${day}) d
+       ASOF JOIN world_events e ON e.deal_id = d.deal_id AND d.snapshot_at >= e.event_at`,
       { id }
     );
     if (latest) {
@@ -102,8 +102,8 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
       );
       await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
       await conn.run(
-        `INSERT INTO leads SELECT $id, '00QSC' || lpad(i::VARCHAR, 13, '0'), ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'][1 + hash(i, 21) % 4],
-           ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][1 + hash(i, 22) % 8],
+        `INSERT INTO leads SELECT $id, '00QSC' || lpad(i::VARCHAR, 13, '0'), ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'][(1 + hash(i, 21) % 4)::BIGINT],
+           ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][(1 + hash(i, 22) % 8)::BIGINT],
            'Rep ' || lpad((hash(i, 23) % 200)::VARCHAR, 3, '0'), 'Rep ' || lpad((hash(i, 23) % 200)::VARCHAR, 3, '0'), 'Company ' || i,
            (DATE '2025-07-01' + (hash(i, 24) % 500)::INTEGER)::TIMESTAMP, hash(i, 21) % 4 = 2,
            CASE WHEN hash(i, 21) % 4 = 2 THEN DATE '2025-07-01' + (hash(i, 24) % 500)::INTEGER + (hash(i, 25) % 30)::INTEGER END, NULL, NULL
