@@ -1,8 +1,10 @@
 /**
- * One pass over a CSV text (RFC 4180: comma, double quotes, "" inside quotes) that
- * checks its structure and records the physical line each record starts on, so that
- * problems found later, in SQL, can be reported by line even when quoted fields span
- * several lines. DuckDB then reads the same text; both skip blank lines.
+ * One pass over a CSV file's bytes (RFC 4180: comma, double quotes, "" inside quotes)
+ * that checks its structure and records the physical line each record starts on, so
+ * that problems found later, in SQL, can be reported by line even when quoted fields
+ * span several lines. It works on bytes, so files larger than a JavaScript string can
+ * hold are fine; the delimiters are ASCII in every encoding it is given (UTF-8,
+ * Windows-1252). DuckDB then reads the same bytes; both skip blank lines.
  */
 export interface CsvScan {
   header: string[];
@@ -14,7 +16,7 @@ export interface CsvScan {
 
 const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
 
-export function scanCsv(text: string, maxProblems = 100): CsvScan {
+export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (b) => new TextDecoder().decode(b), maxProblems = 100): CsvScan {
   const problems: CsvScan['problems'] = [];
   let lines = new Int32Array(1024);
   let records = -1; // the header is record -1
@@ -23,11 +25,11 @@ export function scanCsv(text: string, maxProblems = 100): CsvScan {
 
   let i = 0;
   let line = 1;
-  const n = text.length;
+  const n = bytes.length;
   while (i < n && problems.length < maxProblems) {
-    const first = text.charCodeAt(i);
+    const first = bytes[i];
     if (first === LF || first === CR) {
-      i += first === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      i += first === CR && bytes[i + 1] === LF ? 2 : 1;
       line++;
       continue; // blank line
     }
@@ -36,20 +38,19 @@ export function scanCsv(text: string, maxProblems = 100): CsvScan {
     let count = 0;
     let endOfRecord = false;
     while (!endOfRecord) {
-      let value = '';
-      if (text.charCodeAt(i) === QUOTE) {
-        const start = ++i;
+      let start = i;
+      let end = i;
+      let quoted = false;
+      if (bytes[i] === QUOTE) {
+        quoted = true;
+        start = ++i;
         const quoteLine = line;
         let closed = false;
-        let parts = '';
-        let from = start;
         while (i < n) {
-          const c = text.charCodeAt(i);
+          const c = bytes[i];
           if (c === QUOTE) {
-            if (text.charCodeAt(i + 1) === QUOTE) {
-              if (fields) parts += text.slice(from, i + 1);
+            if (bytes[i + 1] === QUOTE) {
               i += 2;
-              from = i;
               continue;
             }
             closed = true;
@@ -62,30 +63,32 @@ export function scanCsv(text: string, maxProblems = 100): CsvScan {
           problems.push({ line: quoteLine, column: columnName(header, count), reason: 'unterminated quoted field (file truncated?)' });
           return finish();
         }
-        if (fields) value = parts + text.slice(from, i);
+        end = i;
         i++; // closing quote
-        const next = text.charCodeAt(i);
+        const next = bytes[i];
         if (i < n && next !== COMMA && next !== LF && next !== CR) {
           problems.push({ line, column: columnName(header, count), reason: 'unexpected character after closing quote' });
-          while (i < n && text.charCodeAt(i) !== COMMA && text.charCodeAt(i) !== LF) i++;
+          while (i < n && bytes[i] !== COMMA && bytes[i] !== LF) i++;
         }
       } else {
-        const start = i;
         while (i < n) {
-          const c = text.charCodeAt(i);
+          const c = bytes[i];
           if (c === COMMA || c === LF || c === CR) break;
           i++;
         }
-        if (fields) value = text.slice(start, i);
+        end = i;
       }
-      if (fields) fields.push(value);
+      if (fields) {
+        const text = decode(bytes.subarray(start, end));
+        fields.push(quoted ? text.replaceAll('""', '"') : text);
+      }
       count++;
-      const c = text.charCodeAt(i);
+      const c = bytes[i];
       if (c === COMMA) {
         i++;
       } else {
         if (c === CR) i++;
-        if (text.charCodeAt(i) === LF) i++;
+        if (bytes[i] === LF) i++;
         line++;
         endOfRecord = true;
       }

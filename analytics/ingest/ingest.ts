@@ -6,7 +6,7 @@ import { insertStageVisitsSql } from '../schema';
 import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv } from './csv-scan';
-import { decodeText, type Encoding } from './decode';
+import { toUtf8, type Encoding } from './decode';
 import { expandInputs, type InputFile } from './inputs';
 import {
   classifySalesforceFile,
@@ -68,8 +68,8 @@ async function stageAndWrite(
       ignored.push(file.name);
       continue;
     }
-    const { text, encoding } = decodeText(file.bytes);
-    const body = stripReportFooter(text);
+    const { utf8, encoding } = toUtf8(file.bytes);
+    const body = stripReportFooter(utf8);
     const scan = scanCsv(body);
     const spec = classifySalesforceFile(file.name, scan.header);
     if (!spec) {
@@ -84,7 +84,7 @@ async function stageAndWrite(
       problems.push(...scan.problems.map((p) => ({ file: file.name, ...p })));
       continue;
     }
-    const result = await stageCsv(conn, { name: file.name, text: body, scan }, spec, stagingTable(spec));
+    const result = await stageCsv(conn, { name: file.name, bytes: body, scan }, spec, stagingTable(spec));
     problems.push(...result.problems);
     staged.set(spec.object, { ...result, file: file.name, recordLines: scan.recordLines });
     read.push({ name: file.name, object: spec.object, rows: result.rows, encoding, sha256: sha256(file.bytes) });
@@ -184,9 +184,11 @@ async function stageAndWrite(
 }
 
 /** Salesforce report exports end with a blank line and a confidentiality/copyright footer. */
-export function stripReportFooter(text: string): string {
-  const m = /\r?\n[ \t]*\r?\n[ \t]*"?Confidential Information - Do Not Distribute[\s\S]*$/.exec(text);
-  return m ? text.slice(0, m.index + 1) : text;
+export function stripReportFooter(bytes: Uint8Array): Uint8Array {
+  const tailStart = Math.max(0, bytes.length - 4096);
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset + tailStart, bytes.length - tailStart).toString('latin1');
+  const m = /\r?\n[ \t]*\r?\n[ \t]*"?Confidential Information - Do Not Distribute[\s\S]*$/.exec(tail);
+  return m ? bytes.subarray(0, tailStart + m.index + 1) : bytes;
 }
 
 function parseAsOf(value: string): Date {

@@ -12,13 +12,17 @@ import type { StagedFile } from './stage-csv';
  * temporary tables (stg_<object>) and writes one snapshot's rows.
  */
 
-/** A file is an object by its name (Opportunity.csv, any case), else by its headers. */
+/** A file is an object by its name (Opportunity.csv, any case), else by its headers (API names or report labels). */
 export function classifySalesforceFile(fileName: string, header: string[]): ObjectSpec | null {
   const base = fileName.replace(/\.(csv|txt)$/i, '').toLowerCase();
   const byName = SALESFORCE_OBJECTS.find((o) => o.object.toLowerCase() === base);
   if (byName) return byName;
   const headers = new Set(header.map(normalizeHeader));
-  return SALESFORCE_OBJECTS.find((o) => o.signature.every((h) => headers.has(normalizeHeader(h)))) ?? null;
+  const spelled = (o: ObjectSpec, name: string) => {
+    const field = o.fields.find((f) => f.name === name);
+    return [name, ...(field?.aliases ?? [])].some((n) => headers.has(normalizeHeader(n)));
+  };
+  return SALESFORCE_OBJECTS.find((o) => o.signature.every((name) => spelled(o, name))) ?? null;
 }
 
 export const stagingTable = (spec: ObjectSpec) => `stg_${spec.object.toLowerCase()}`;

@@ -18,17 +18,17 @@ export interface StagedFile {
 /**
  * Loads one scanned CSV into the temporary table `table`, one typed column per field
  * of `spec` plus `rec` (record number, 1-based) and `line` (physical line), and lists
- * every value that does not parse. DuckDB reads the text; column names in the SQL are
+ * every value that does not parse. DuckDB reads the UTF-8 bytes; column names in the SQL are
  * positions (c0, c1…) and names from `spec`, never the file's own headers.
  */
 export async function stageCsv(
   conn: DuckDBConnection,
-  file: { name: string; text: string; scan: CsvScan },
+  file: { name: string; bytes: Uint8Array; scan: CsvScan },
   spec: ObjectSpec,
   table: string,
   maxProblems = 100
 ): Promise<StagedFile> {
-  const { name, text, scan } = file;
+  const { name, bytes, scan } = file;
   const positions = mapHeader(scan.header, spec);
   const present = new Set([...positions].filter(([, i]) => i >= 0).map(([f]) => f));
   const problems: Problem[] = spec.fields
@@ -39,7 +39,7 @@ export async function stageCsv(
   const dir = mkdtempSync(join(tmpdir(), 'pipelens-'));
   try {
     const path = join(dir, 'file.csv');
-    writeFileSync(path, text);
+    writeFileSync(path, bytes);
     const columns = scan.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
     await conn.run(`DROP TABLE IF EXISTS ${table}_raw`);
     await conn.run(

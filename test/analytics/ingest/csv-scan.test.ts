@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { scanCsv } from '../../../analytics/ingest/csv-scan';
+import { scanCsv as scanBytes } from '../../../analytics/ingest/csv-scan';
+
+const scanCsv = (text: string) => scanBytes(new TextEncoder().encode(text));
 
 describe('scanCsv', () => {
   it('reads the header and the line each record starts on, across quoted newlines', () => {
@@ -24,6 +26,10 @@ describe('scanCsv', () => {
   it('reports a file truncated inside a quoted field', () => {
     const scan = scanCsv('a,b\n1,"unfinished\nmore');
     expect(scan.problems).toEqual([{ line: 2, column: 'b', reason: 'unterminated quoted field (file truncated?)' }]);
+  });
+
+  it('unescapes doubled quotes in header names', () => {
+    expect(scanCsv('"a ""b"" c",d\n1,2\n').header).toEqual(['a "b" c', 'd']);
   });
 
   it('reports text after a closing quote', () => {

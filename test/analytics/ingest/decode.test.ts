@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeText, looksBinary } from '../../../analytics/ingest/decode';
+import { looksBinary, toUtf8 } from '../../../analytics/ingest/decode';
+
+const decodeText = (bytes: Uint8Array) => {
+  const { utf8, encoding } = toUtf8(bytes);
+  return { text: new TextDecoder().decode(utf8), encoding };
+};
 import { FIXTURES } from '../../helpers';
 
 describe('decodeText', () => {
@@ -19,8 +24,22 @@ describe('decodeText', () => {
     expect(decodeText(bytes)).toEqual({ text: 'Id,Stage\n1,Diseño', encoding: 'utf-8-bom' });
   });
 
-  it('reads plain UTF-8 as UTF-8', () => {
-    expect(decodeText(new TextEncoder().encode('Gestión directa')).encoding).toBe('utf-8');
+  it('reads plain UTF-8 as UTF-8, handing back the same bytes', () => {
+    const bytes = new TextEncoder().encode('Gestión directa');
+    expect(toUtf8(bytes)).toEqual({ utf8: bytes, encoding: 'utf-8' });
+  });
+
+  it('converts Windows-1252 larger than one conversion slice', () => {
+    const bytes = new Uint8Array(17 * 1024 * 1024).fill(0xf1); // ñ
+    const { utf8, encoding } = toUtf8(bytes);
+    expect(encoding).toBe('windows-1252');
+    expect(utf8.length).toBe(bytes.length * 2);
+    expect(new TextDecoder().decode(utf8.subarray(0, 4))).toBe('ññ');
+  });
+
+  it('reads UTF-16 with a BOM', () => {
+    const bytes = new Uint8Array([0xff, 0xfe, 0x49, 0, 0x64, 0, 0xf1, 0]);
+    expect(decodeText(bytes)).toEqual({ text: 'Idñ', encoding: 'utf-16le' });
   });
 
   it('calls a file with NUL bytes binary', () => {

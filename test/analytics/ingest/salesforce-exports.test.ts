@@ -196,3 +196,23 @@ describe('Windows-1252 export', () => {
     db.close();
   });
 });
+
+describe('Salesforce report export with its footer', () => {
+  it('reads the rows and leaves out the confidentiality footer', async () => {
+    const db = await memoryDb();
+    const csv =
+      '"Opportunity ID","Opportunity Name","Stage","Amount","Close Date","Created Date","Lead Source"\r\n' +
+      '"0061","Acme renewal","Prospecting","USD 1,500.00","3/31/2026","2/1/2026","Web"\r\n' +
+      '"0062","Globex","Closed Won","$2,000","03/15/2026","01/10/2026 9:30 AM",""\r\n' +
+      '\r\n\r\n"Confidential Information - Do Not Distribute"\r\n"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\r\n';
+    const { ingest } = await import('../../../analytics/ingest/ingest');
+    const { snapshot } = await ingest(db, [{ name: 'report1700000000000.csv', bytes: new TextEncoder().encode(csv) }], { asOf: '2026-04-01' });
+    expect(snapshot.counts.deals).toBe(2);
+    const rows = await db.query(`SELECT deal_id, name, stage, amount, close_date::VARCHAR AS close_date, created_at::VARCHAR AS created_at, lead_source, won FROM deal_states ORDER BY deal_id`);
+    expect(rows).toEqual([
+      { deal_id: '0061', name: 'Acme renewal', stage: 'Prospecting', amount: 1500, close_date: '2026-03-31', created_at: '2026-02-01 00:00:00', lead_source: 'Web', won: false },
+      { deal_id: '0062', name: 'Globex', stage: 'Closed Won', amount: 2000, close_date: '2026-03-15', created_at: '2026-01-10 09:30:00', lead_source: null, won: true }
+    ]);
+    db.close();
+  });
+});
