@@ -20,6 +20,52 @@ export function insertStageVisitsSql(where: 'true' | 'snapshot_id = $snapshot'):
     WINDOW visit AS (PARTITION BY snapshot_id, deal_id ORDER BY seq)`;
 }
 
+// The views as version 2 made them; version 4 re-creates them with the stage bit.
+const VIEWS_V2 = `
+      CREATE VIEW snapshot_stages AS
+        SELECT s.snapshot_id, s.pipeline, s.stage,
+               coalesce(o.sort_order, s.sort_order) AS sort_order,
+               coalesce(o.probability, s.probability) AS probability,
+               coalesce(o.forecast_category, s.forecast_category) AS forecast_category,
+               coalesce(o.is_closed, s.is_closed) AS is_closed,
+               coalesce(o.is_won, s.is_won) AS is_won,
+               CASE WHEN o.stage IS NULL THEN s.origin ELSE 'settings' END AS origin
+        FROM stages s
+        LEFT JOIN stage_overrides o ON o.stage = s.stage AND o.pipeline IN (s.pipeline, '*');
+      CREATE VIEW deal_states AS
+        SELECT d.*,
+               st.sort_order AS stage_order,
+               coalesce(st.is_closed, d.is_closed, false) AS closed,
+               coalesce(st.is_won, d.is_won, false) AS won,
+               coalesce(d.probability, st.probability) AS effective_probability,
+               coalesce(d.forecast_category, st.forecast_category) AS effective_forecast_category
+        FROM deals d
+        LEFT JOIN snapshot_stages st USING (snapshot_id, pipeline, stage);
+`;
+
+const VIEWS_SQL = VIEWS_V2.replace('coalesce(o.sort_order, s.sort_order) AS sort_order,', 'coalesce(o.sort_order, s.sort_order) AS sort_order, s.stage_bit,');
+
+/**
+ * The stages a deal ever visited (its visits and the stage it is in now) as bits of
+ * its pipeline's stage_bit numbering. Funnel reach and forecast calibration then group
+ * deals by their mask, a few hundred distinct values, instead of joining every visit.
+ */
+export function updateVisitedMasksSql(where: 'true' | 'snapshot_id = $snapshot'): string {
+  return `UPDATE deals SET visited_mask = m.mask
+    FROM (
+      SELECT p.snapshot_id, p.deal_id, bit_or(1::UBIGINT << s.stage_bit) AS mask
+      FROM (SELECT snapshot_id, deal_id, stage FROM stage_visits WHERE ${where}
+            UNION ALL SELECT snapshot_id, deal_id, stage FROM deals WHERE ${where}) p
+      JOIN deals d ON d.snapshot_id = p.snapshot_id AND d.deal_id = p.deal_id
+      JOIN stages s ON s.snapshot_id = p.snapshot_id AND s.pipeline = d.pipeline AND s.stage = p.stage
+      GROUP BY p.snapshot_id, p.deal_id
+    ) m
+    WHERE deals.snapshot_id = m.snapshot_id AND deals.deal_id = m.deal_id`;
+}
+
+/** The most stages a pipeline may have: one bit each in visited_mask. */
+export const MAX_STAGES_PER_PIPELINE = 64;
+
 /**
  * Schema versions, applied in order; a database records the versions it has.
  * Append a migration, never edit one that has shipped.
@@ -141,25 +187,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         is_closed BOOLEAN,
         is_won BOOLEAN
       );
-      CREATE VIEW snapshot_stages AS
-        SELECT s.snapshot_id, s.pipeline, s.stage,
-               coalesce(o.sort_order, s.sort_order) AS sort_order,
-               coalesce(o.probability, s.probability) AS probability,
-               coalesce(o.forecast_category, s.forecast_category) AS forecast_category,
-               coalesce(o.is_closed, s.is_closed) AS is_closed,
-               coalesce(o.is_won, s.is_won) AS is_won,
-               CASE WHEN o.stage IS NULL THEN s.origin ELSE 'settings' END AS origin
-        FROM stages s
-        LEFT JOIN stage_overrides o ON o.stage = s.stage AND o.pipeline IN (s.pipeline, '*');
-      CREATE VIEW deal_states AS
-        SELECT d.*,
-               st.sort_order AS stage_order,
-               coalesce(st.is_closed, d.is_closed, false) AS closed,
-               coalesce(st.is_won, d.is_won, false) AS won,
-               coalesce(d.probability, st.probability) AS effective_probability,
-               coalesce(d.forecast_category, st.forecast_category) AS effective_forecast_category
-        FROM deals d
-        LEFT JOIN snapshot_stages st USING (snapshot_id, pipeline, stage);
+      ${VIEWS_V2}
     `
   },
   {
@@ -176,6 +204,23 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         origin VARCHAR NOT NULL
       );
       ${insertStageVisitsSql('true')};
+    `
+  },
+  {
+    version: 4,
+    name: 'stage bits and per-deal visited-stage masks, for fast funnels and calibration',
+    sql: `
+      DROP VIEW deal_states;
+      DROP VIEW snapshot_stages;
+      ALTER TABLE stages ADD COLUMN stage_bit INTEGER;
+      UPDATE stages SET stage_bit = b.bit
+      FROM (SELECT snapshot_id, pipeline, stage,
+                   (row_number() OVER (PARTITION BY snapshot_id, pipeline ORDER BY sort_order, stage) - 1)::INTEGER AS bit
+            FROM stages) b
+      WHERE stages.snapshot_id = b.snapshot_id AND stages.pipeline = b.pipeline AND stages.stage = b.stage;
+      ALTER TABLE deals ADD COLUMN visited_mask UBIGINT;
+      ${updateVisitedMasksSql('true')};
+      ${VIEWS_SQL}
     `
   }
 ];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRows, type Database } from '../db';
 import { BadParameterError, RejectedFileError, type Problem } from '../errors';
-import { insertStageVisitsSql } from '../schema';
+import { insertStageVisitsSql, MAX_STAGES_PER_PIPELINE, updateVisitedMasksSql } from '../schema';
 import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv } from './csv-scan';
@@ -111,6 +111,11 @@ async function stageAndWrite(
   const prepared = await prepareSalesforce(conn, staged);
   if (prepared.problems.length) throw new RejectedFileError(prepared.problems);
   const stages = await deriveSalesforceStages(conn, staged.has('OpportunityStage'), staged.has('OpportunityHistory'));
+  if (stages.length > MAX_STAGES_PER_PIPELINE) {
+    throw new RejectedFileError([
+      { file: staged.get('Opportunity')!.file, line: null, column: 'StageName', reason: `${stages.length} stages; at most ${MAX_STAGES_PER_PIPELINE} per pipeline are supported` }
+    ]);
+  }
   const statuses = await deriveSalesforceLeadStatuses(conn, staged.has('LeadStatus'), opts.settings);
 
   const [asOf, asOfSource] = opts.asOfOverride
@@ -143,7 +148,7 @@ async function stageAndWrite(
     await conn.run(
       `INSERT INTO deals SELECT $id, deal_id, name, account_id, account_name, owner_id, owner_name, pipeline, stage, amount, currency,
          amount_corporate, probability, forecast_category, is_closed, is_won, close_date, created_at, last_activity_date,
-         last_modified_at, last_stage_change_at, lead_source, type, rec FROM cur_deals`,
+         last_modified_at, last_stage_change_at, lead_source, type, rec, NULL FROM cur_deals`,
       { id }
     );
     await conn.run(
@@ -157,9 +162,13 @@ async function stageAndWrite(
       { id }
     );
     await conn.run(`INSERT INTO currency_rates SELECT $id, iso_code, conversion_rate, is_corporate FROM cur_rates`, { id });
-    for (const s of stages) {
-      await conn.run(`INSERT INTO stages VALUES ($id, 'default', $stage, $sort_order, $probability, $fc, $closed, $won, $origin)`, {
+    for (const [bit, s] of stages.entries()) {
+      await conn.run(
+        `INSERT INTO stages (snapshot_id, pipeline, stage, sort_order, probability, forecast_category, is_closed, is_won, origin, stage_bit)
+         VALUES ($id, 'default', $stage, $sort_order, $probability, $fc, $closed, $won, $origin, $bit)`,
+        {
         id,
+        bit,
         stage: s.stage,
         sort_order: s.sort_order,
         probability: s.probability,
@@ -167,8 +176,10 @@ async function stageAndWrite(
         closed: s.is_closed,
         won: s.is_won,
         origin: s.origin
-      });
+        }
+      );
     }
+    await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot: id });
     for (const s of statuses) {
       await conn.run(`INSERT INTO lead_statuses VALUES ($id, $status, $sort_order, $converted, $closed)`, {
         id,

@@ -40,20 +40,17 @@ export function buildForecastSql(f: Filters, settings: Settings) {
       (${sum('d.won')} + ${sum(open, 'd.value * coalesce(d.effective_probability, 0) / 100')})::DOUBLE AS weighted,
       (${sum('d.won')} + ${sum(open, 'd.value * coalesce(d.calibrated_rate, 0)')})::DOUBLE AS calibrated`;
   const sql = `
-    WITH visited AS (
-      SELECT deal_id, stage FROM stage_visits WHERE snapshot_id = $snapshot
-      UNION SELECT deal_id, stage FROM deals WHERE snapshot_id = $snapshot
-    ),
-    history AS (
-      SELECT v.stage, count(*) AS closed_deals, count(*) FILTER (WHERE c.won) AS won_deals
-      FROM deal_states c JOIN visited v ON v.deal_id = c.deal_id
-      WHERE c.snapshot_id = $snapshot AND c.closed
-      GROUP BY v.stage
+    WITH history AS (
+      SELECT st.pipeline, st.stage, sum(p.deals) AS closed_deals, coalesce(sum(p.deals) FILTER (WHERE p.won), 0) AS won_deals
+      FROM (SELECT pipeline, visited_mask, won, count(*) AS deals FROM deal_states
+            WHERE snapshot_id = $snapshot AND closed GROUP BY ALL) p
+      JOIN snapshot_stages st ON st.snapshot_id = $snapshot AND st.pipeline = p.pipeline AND (p.visited_mask >> st.stage_bit) & 1 = 1
+      GROUP BY st.pipeline, st.stage
     ),
     rates AS (
       SELECT st.pipeline, st.stage,
              CASE WHEN h.closed_deals >= $min_deals THEN h.won_deals / h.closed_deals ELSE st.probability / 100 END AS calibrated_rate
-      FROM snapshot_stages st LEFT JOIN history h ON h.stage = st.stage
+      FROM snapshot_stages st LEFT JOIN history h ON h.pipeline = st.pipeline AND h.stage = st.stage
       WHERE st.snapshot_id = $snapshot
     ),
     d AS (

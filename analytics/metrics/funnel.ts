@@ -13,9 +13,11 @@ export interface FunnelRow {
 }
 
 /**
- * A deal reached an open stage when the highest open stage it ever visited (its
- * history's visits plus the stage it is in now) is at or after it; won deals reached
- * them all. The Won row follows the last open stage.
+ * A deal reached an open stage when the furthest open stage it ever visited (its
+ * visited-stage mask: history visits plus the stage it is in now) is at or after it;
+ * won deals reached them all. Deals are first counted per distinct mask, so the
+ * furthest stage is worked out once per path, not once per deal. The Won row follows
+ * the last open stage.
  */
 export const FUNNEL_SQL = `
   WITH d AS (
@@ -23,33 +25,31 @@ export const FUNNEL_SQL = `
     WHERE d.snapshot_id = $snapshot AND ${inPeriod('d.created_at')} AND ${DEAL_FILTER}
   ),
   st AS (
-    SELECT pipeline, stage, sort_order, is_closed FROM snapshot_stages
+    SELECT pipeline, stage, sort_order, is_closed, stage_bit FROM snapshot_stages
     WHERE snapshot_id = $snapshot AND ($pipeline::VARCHAR IS NULL OR pipeline = $pipeline)
   ),
-  visited AS (
-    SELECT v.deal_id, v.stage FROM stage_visits v WHERE v.snapshot_id = $snapshot AND v.deal_id IN (SELECT deal_id FROM d)
-    UNION ALL
-    SELECT deal_id, stage FROM d
-  ),
+  paths AS (SELECT pipeline, visited_mask, won, count(*) AS deals FROM d GROUP BY ALL),
   reach AS (
-    SELECT d.deal_id, d.pipeline, any_value(d.won) AS won,
-           max(st.sort_order) FILTER (WHERE NOT st.is_closed) AS highest_open
-    FROM d
-    JOIN visited v ON v.deal_id = d.deal_id
-    LEFT JOIN st ON st.pipeline = d.pipeline AND st.stage = v.stage
-    GROUP BY d.deal_id, d.pipeline
+    SELECT p.pipeline, p.won, p.deals,
+           (SELECT max(st.sort_order) FROM st
+            WHERE st.pipeline = p.pipeline AND NOT st.is_closed AND (p.visited_mask >> st.stage_bit) & 1 = 1) AS highest_open
+    FROM paths p
+  ),
+  open_now AS (
+    SELECT pipeline, stage, count(*) AS open_count, sum(coalesce(amount_corporate, 0)) AS open_amount
+    FROM d WHERE NOT closed GROUP BY pipeline, stage
   ),
   open_stages AS (
     SELECT st.stage, st.sort_order,
-           (SELECT count(*) FROM reach r WHERE r.pipeline = st.pipeline AND (r.won OR r.highest_open >= st.sort_order)) AS reached,
-           (SELECT count(*) FROM d WHERE d.pipeline = st.pipeline AND d.stage = st.stage AND NOT d.closed) AS open_count,
-           (SELECT coalesce(sum(coalesce(d.amount_corporate, 0)), 0) FROM d WHERE d.pipeline = st.pipeline AND d.stage = st.stage AND NOT d.closed) AS open_amount
-    FROM st WHERE NOT st.is_closed
+           (SELECT coalesce(sum(r.deals), 0) FROM reach r WHERE r.pipeline = st.pipeline AND (r.won OR r.highest_open >= st.sort_order)) AS reached,
+           coalesce(o.open_count, 0) AS open_count, coalesce(o.open_amount, 0) AS open_amount
+    FROM st LEFT JOIN open_now o ON o.pipeline = st.pipeline AND o.stage = st.stage
+    WHERE NOT st.is_closed
   ),
   funnel AS (
     SELECT stage, sort_order, reached, open_count, open_amount, false AS won_row FROM open_stages
     UNION ALL
-    SELECT 'Won', coalesce((SELECT max(sort_order) FROM open_stages), 0) + 1, (SELECT count(*) FROM reach WHERE won), NULL, NULL, true
+    SELECT 'Won', coalesce((SELECT max(sort_order) FROM open_stages), 0) + 1, (SELECT coalesce(sum(deals), 0) FROM reach WHERE won), NULL, NULL, true
   )
   SELECT stage, sort_order::INTEGER AS sort_order, reached::INTEGER AS reached,
          CASE WHEN won_row THEN NULL ELSE ${ratio('lead(reached) OVER ordered', 'reached')} END AS step_conversion,

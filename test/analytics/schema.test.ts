@@ -23,8 +23,8 @@ describe('schema migrations', () => {
 
     const db = await openDatabase(path);
     const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
+    expect(SCHEMA_VERSION).toBe(4);
     const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
     expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
     // version 3 built the visits of the rows already there
@@ -33,6 +33,9 @@ describe('schema migrations', () => {
       { visit_no: 1, stage: 'Prospecting', entered: '2024-01-01 00:00:00', exited: '2024-01-11 00:00:00' },
       { visit_no: 2, stage: 'Qualification', entered: '2024-01-11 00:00:00', exited: null }
     ]);
+    // version 4 numbered the stages and marked the stages each deal visited (bit 0: Prospecting)
+    const [mask] = await db.query(`SELECT visited_mask::INTEGER AS mask FROM deals`);
+    expect(mask).toEqual({ mask: 1 });
     db.close();
     cleanup();
   });

@@ -6,7 +6,7 @@
  * latest snapshot, as a history export would carry it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { insertStageVisitsSql } from '../../analytics/schema';
+import { insertStageVisitsSql, updateVisitedMasksSql } from '../../analytics/schema';
 
 export const LAST_SNAPSHOT = '2026-11-16';
 
@@ -77,7 +77,7 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
     const [{ id }] = (await conn.runAndReadAll(`SELECT nextval('snapshot_id_seq')::INTEGER AS id`)).getRowObjectsJS() as { id: number }[];
     await conn.run(`INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]')`, { id });
     await conn.run(
-      `INSERT INTO stages SELECT $id, 'default', stage, sort_order, probability, fc, closed, won, 'bench' FROM (VALUES
+      `INSERT INTO stages SELECT $id, 'default', stage, sort_order, probability, fc, closed, won, 'bench', sort_order - 1 FROM (VALUES
        ${STAGES.map(([s, p, fc], i) => `('${s}', ${i + 1}, ${p}, '${fc}', false, false)`).join(', ')},
        ('Closed Won', 9, 100, 'Closed', true, true), ('Closed Lost', 10, 0, 'Omitted', true, false)) t(stage, sort_order, probability, fc, closed, won)`,
       { id }
@@ -88,7 +88,7 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
        SELECT $id, d.deal_id, 'Deal ' || d.i, NULL, NULL, d.owner, d.owner, 'default', e.stage, e.amount, d.currency,
               CASE WHEN d.currency = 'EUR' THEN e.amount / 0.92 ELSE e.amount END, NULL, NULL,
               e.stage LIKE 'Closed%', e.stage = 'Closed Won', e.close_date, d.created::TIMESTAMP + INTERVAL 9 HOUR,
-              CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, d.i::INTEGER
+              CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, d.i::INTEGER, NULL
        FROM (SELECT *, ${day} + INTERVAL 6 HOUR AS snapshot_at FROM world_deals WHERE created <= ${day}) d
        ASOF JOIN world_events e ON e.deal_id = d.deal_id AND d.snapshot_at >= e.event_at`,
       { id }
@@ -101,6 +101,9 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
         { id }
       );
       await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
+    }
+    await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot: id });
+    if (latest) {
       await conn.run(
         `INSERT INTO leads SELECT $id, '00QSC' || lpad(i::VARCHAR, 13, '0'), ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'][(1 + hash(i, 21) % 4)::BIGINT],
            ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][(1 + hash(i, 22) % 8)::BIGINT],
