@@ -6,6 +6,7 @@ import { resolveSnapshotId } from '../snapshots';
 import type { FilterName, Filters, Metric } from './metric';
 import { forecast } from './forecast';
 import { forecastAccuracy } from './forecast-accuracy';
+import { deals } from './deals';
 import { funnel } from './funnel';
 import { leadFunnel } from './lead-funnel';
 import { openPipeline } from './open-pipeline';
@@ -31,11 +32,12 @@ export const METRICS: Record<string, Metric> = Object.fromEntries(
     pipelineChanges,
     velocity,
     overview,
-    openPipeline
+    openPipeline,
+    deals
   ].map((m) => [m.name, m as Metric])
 );
 
-const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base'];
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'status', 'forecast_category', 'date_field'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -88,7 +90,14 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     filters.from = q.from;
     filters.to = q.to;
   }
-  for (const key of ['owner', 'lead_source', 'type', 'pipeline', 'by'] as const) {
+  const choices = { status: ['open', 'won', 'lost', 'closed'], date_field: ['close', 'created'] } as const;
+  for (const key of ['status', 'date_field'] as const) {
+    const v = params[key];
+    if (v === undefined) continue;
+    if (!(choices[key] as readonly string[]).includes(v)) throw new BadParameterError(key, `one of ${choices[key].join(', ')}`);
+    (filters as unknown as Record<string, string>)[key] = v;
+  }
+  for (const key of ['owner', 'lead_source', 'type', 'pipeline', 'by', 'stage', 'forecast_category'] as const) {
     const v = params[key];
     if (v === undefined) continue;
     if (!v.trim() || v.length > 200) throw new BadParameterError(key, 'a non-empty value of at most 200 characters');

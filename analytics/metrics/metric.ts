@@ -13,6 +13,11 @@ export interface Filters {
   by?: string;
   /** pipeline-changes: the earlier snapshot */
   base?: number;
+  /** deals (drill-down): narrow to one stage, status, forecast category; which date the period applies to */
+  stage?: string;
+  status?: 'open' | 'won' | 'lost' | 'closed';
+  forecast_category?: string;
+  date_field?: 'close' | 'created';
 }
 
 export type FilterName = Exclude<keyof Filters, 'snapshot'> | 'period';

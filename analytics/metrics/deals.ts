@@ -1,0 +1,65 @@
+import type { Filters, Metric } from './metric';
+import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams } from './sql';
+
+export interface DealRow {
+  [key: string]: unknown;
+  deal_id: string;
+  deal: string | null;
+  account: string | null;
+  owner: string | null;
+  stage: string;
+  status: 'open' | 'won' | 'lost';
+  forecast_category: string | null;
+  amount: number | null;
+  currency: string | null;
+  probability: number | null;
+  close_date: string | null;
+  created_date: string | null;
+  lead_source: string | null;
+  type: string | null;
+  last_activity_date: string | null;
+}
+
+/** The deals behind a figure: the same filters as the metrics, plus stage, status and forecast category. */
+export function buildDealsSql(f: Filters) {
+  const dateColumn = f.date_field === 'created' ? 'd.created_at' : 'd.close_date';
+  const sql = `
+    SELECT d.deal_id, d.name AS deal, d.account_name AS account, coalesce(d.owner_name, d.owner_id) AS owner, d.stage,
+           CASE WHEN d.won THEN 'won' WHEN d.closed THEN 'lost' ELSE 'open' END AS status,
+           d.effective_forecast_category AS forecast_category, d.amount_corporate AS amount, d.currency,
+           d.effective_probability AS probability, strftime(d.close_date, '%Y-%m-%d') AS close_date,
+           strftime(d.created_at, '%Y-%m-%d') AS created_date, d.lead_source, d.type,
+           strftime(d.last_activity_date, '%Y-%m-%d') AS last_activity_date
+    FROM deal_states d
+    WHERE d.snapshot_id = $snapshot AND ${inPeriod(dateColumn)} AND ${DEAL_FILTER}
+      AND ($stage::VARCHAR IS NULL OR d.stage = $stage)
+      AND ($forecast_category::VARCHAR IS NULL OR d.effective_forecast_category = $forecast_category)
+      AND ($status::VARCHAR IS NULL
+           OR ($status = 'open' AND NOT d.closed) OR ($status = 'won' AND d.won)
+           OR ($status = 'lost' AND d.closed AND NOT d.won) OR ($status = 'closed' AND d.closed))
+    ORDER BY d.amount_corporate DESC NULLS LAST, d.deal_id
+    LIMIT 10000`;
+  return {
+    sql,
+    params: {
+      snapshot: f.snapshot,
+      ...periodParams(f),
+      ...dealFilterParams(f),
+      stage: f.stage ?? null,
+      forecast_category: f.forecast_category ?? null,
+      status: f.status ?? null
+    }
+  };
+}
+
+export const deals: Metric<DealRow> = {
+  name: 'deals',
+  note:
+    'The deals of the snapshot that match the filters, largest amount (corporate currency) first, at most 10,000. The period applies to the ' +
+    'close date, or to the created date with date_field=created. Status: open, won, lost or closed.',
+  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'stage', 'status', 'forecast_category', 'date_field'],
+  run(filters, { db }) {
+    const { sql, params } = buildDealsSql(filters);
+    return db.query<DealRow>(sql, params);
+  }
+};

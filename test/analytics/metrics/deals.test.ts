@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFixture, type Metric } from './fixture';
+
+describe('deals (drill-down)', () => {
+  let metric: Metric;
+  let done: () => void;
+  beforeAll(async () => {
+    const f = await pipelineFixture();
+    metric = f.metric;
+    done = () => f.db.close();
+  });
+  afterAll(() => done());
+
+  it('lists the deals behind a forecast cell: Q3 Pipeline, open', async () => {
+    const rows = await metric('deals', { period: 'FY2024Q3', forecast_category: 'Pipeline', status: 'open' });
+    expect(rows.map((r) => [r.deal_id, r.amount])).toEqual([['D12', 5000], ['D14', 3500], ['D13', 2500], ['D5', null]]);
+  });
+
+  it('lists the won deals of a period and the deals open in a stage', async () => {
+    expect((await metric('deals', { status: 'won' })).map((r) => r.deal_id)).toEqual(['D3', 'D10', 'D1']);
+    expect((await metric('deals', { stage: 'Qualification', owner: 'Ann Lee' })).map((r) => r.deal_id)).toEqual(['D9', 'D5']);
+  });
+
+  it('filters by created date on request and shows each deal as stored', async () => {
+    const rows = await metric('deals', { period: 'FY2024Q3', date_field: 'created' });
+    expect(rows).toEqual([
+      { deal_id: 'D13', deal: 'Thirteen: new in July', account: null, owner: 'Ann Lee', stage: 'Prospecting', status: 'open', forecast_category: 'Pipeline', amount: 2500, currency: 'USD', probability: 10, close_date: '2024-09-10', created_date: '2024-07-05', lead_source: 'web', type: 'New Customer', last_activity_date: '2024-07-20' }
+    ]);
+  });
+
+  it('refuses an unknown status', async () => {
+    await expect(metric('deals', { status: 'maybe' })).rejects.toThrow('bad parameter status');
+  });
+});
