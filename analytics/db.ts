@@ -40,7 +40,8 @@ export function openDatabase(path: string = resolveDbPath()): Promise<Database> 
 
 async function createDatabase(path: string): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
+  // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
+  const instance = await DuckDBInstance.create(path, { memory_limit: process.env.PIPELENS_MEMORY_LIMIT || '1GB' });
   // DuckDB runs one write transaction per connection; serialize ours so that
   // concurrent uploads queue instead of failing on a write-write conflict.
   let writeQueue: Promise<unknown> = Promise.resolve();

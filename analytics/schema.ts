@@ -63,6 +63,32 @@ export function updateVisitedMasksSql(where: 'true' | 'snapshot_id = $snapshot')
     WHERE deals.snapshot_id = m.snapshot_id AND deals.deal_id = m.deal_id`;
 }
 
+/** Close-date pushes per deal: history rows whose close date is later than the previous row's (rows without one skipped). */
+export function updatePushCountsSql(where: 'true' | 'snapshot_id = $snapshot'): string {
+  return `UPDATE deals SET push_count = p.pushes
+    FROM (
+      SELECT snapshot_id, deal_id, count(*) FILTER (WHERE close_date > previous_close)::INTEGER AS pushes
+      FROM (SELECT snapshot_id, deal_id, close_date,
+                   lag(close_date) OVER (PARTITION BY snapshot_id, deal_id ORDER BY seq) AS previous_close
+            FROM stage_events WHERE ${where} AND close_date IS NOT NULL)
+      GROUP BY snapshot_id, deal_id
+    ) p
+    WHERE deals.snapshot_id = p.snapshot_id AND deals.deal_id = p.deal_id`;
+}
+
+/**
+ * Completed-visit statistics per stage, over all of a snapshot's visits: the stall
+ * thresholds and the unfiltered stage durations read them instead of sorting every
+ * visit again. They do not depend on stage settings (a visit's duration is a fact).
+ */
+export function insertStageVisitStatsSql(where: 'true' | 'snapshot_id = $snapshot'): string {
+  return `INSERT INTO stage_visit_stats
+    SELECT snapshot_id, stage, count(*)::INTEGER, avg(days), quantile_cont(days, 0.5), quantile_cont(days, 0.75), quantile_cont(days, 0.9)
+    FROM (SELECT snapshot_id, stage, (epoch(exited_at) - epoch(entered_at)) / 86400.0 AS days
+          FROM stage_visits WHERE ${where} AND exited_at IS NOT NULL)
+    GROUP BY snapshot_id, stage`;
+}
+
 /** The most stages a pipeline may have: one bit each in visited_mask. */
 export const MAX_STAGES_PER_PIPELINE = 64;
 
@@ -220,6 +246,27 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       WHERE stages.snapshot_id = b.snapshot_id AND stages.pipeline = b.pipeline AND stages.stage = b.stage;
       ALTER TABLE deals ADD COLUMN visited_mask UBIGINT;
       ${updateVisitedMasksSql('true')};
+      ${VIEWS_SQL}
+    `
+  },
+  {
+    version: 5,
+    name: 'push counts per deal and completed-visit statistics per stage, computed once per snapshot',
+    sql: `
+      DROP VIEW deal_states;
+      DROP VIEW snapshot_stages;
+      ALTER TABLE deals ADD COLUMN push_count INTEGER;
+      ${updatePushCountsSql('true')};
+      CREATE TABLE stage_visit_stats (
+        snapshot_id INTEGER NOT NULL,
+        stage VARCHAR NOT NULL,
+        visits INTEGER NOT NULL,
+        mean_days DOUBLE,
+        median_days DOUBLE,
+        p75_days DOUBLE,
+        p90_days DOUBLE
+      );
+      ${insertStageVisitStatsSql('true')};
       ${VIEWS_SQL}
     `
   }

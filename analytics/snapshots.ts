@@ -67,7 +67,7 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
   return row.id;
 }
 
-const SNAPSHOT_TABLES = ['deals', 'stage_events', 'stage_visits', 'leads', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
+const SNAPSHOT_TABLES = ['deals', 'stage_events', 'stage_visits', 'stage_visit_stats', 'leads', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
 
 export async function deleteSnapshot(db: Database, id: number): Promise<void> {
   await db.transaction(async (conn) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRows, type Database } from '../db';
 import { BadParameterError, RejectedFileError, type Problem } from '../errors';
-import { insertStageVisitsSql, MAX_STAGES_PER_PIPELINE, updateVisitedMasksSql } from '../schema';
+import { insertStageVisitStatsSql, insertStageVisitsSql, MAX_STAGES_PER_PIPELINE, updatePushCountsSql, updateVisitedMasksSql } from '../schema';
 import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv } from './csv-scan';
@@ -148,7 +148,7 @@ async function stageAndWrite(
     await conn.run(
       `INSERT INTO deals SELECT $id, deal_id, name, account_id, account_name, owner_id, owner_name, pipeline, stage, amount, currency,
          amount_corporate, probability, forecast_category, is_closed, is_won, close_date, created_at, last_activity_date,
-         last_modified_at, last_stage_change_at, lead_source, type, rec, NULL FROM cur_deals`,
+         last_modified_at, last_stage_change_at, lead_source, type, rec, NULL, 0 FROM cur_deals`,
       { id }
     );
     await conn.run(
@@ -156,6 +156,8 @@ async function stageAndWrite(
       { id }
     );
     await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
+    await conn.run(insertStageVisitStatsSql('snapshot_id = $snapshot'), { snapshot: id });
+    await conn.run(updatePushCountsSql('snapshot_id = $snapshot'), { snapshot: id });
     await conn.run(
       `INSERT INTO leads SELECT $id, lead_id, status, lead_source, owner_id, owner_name, company, created_at, is_converted,
          converted_date, converted_deal_id, last_modified_at FROM cur_leads`,

@@ -20,6 +20,8 @@ export interface StageDurationRow {
  * stage is not the deal's current one (its exit is not in the history).
  */
 export function buildStageDurationsSql(f: Filters) {
+  const unfiltered = [f.from, f.to, f.owner, f.lead_source, f.type, f.pipeline, f.by].every((v) => v === undefined);
+  if (unfiltered) return { sql: ALL_VISITS_SQL, params: { snapshot: f.snapshot } };
   const g = grouping(f.by, ['owner', 'lead_source', 'type'], { alias: 'v' });
   const visits = `
     WITH d AS (SELECT * FROM deal_states d WHERE d.snapshot_id = $snapshot AND ${DEAL_FILTER}),
@@ -51,6 +53,22 @@ export function buildStageDurationsSql(f: Filters) {
        ORDER BY st.sort_order, st.stage`;
   return { sql, params: { snapshot: f.snapshot, ...periodParams(f), ...dealFilterParams(f) } };
 }
+
+/** Without filters, the statistics computed at ingest (stage_visit_stats) and a live count of ongoing visits. */
+const ALL_VISITS_SQL = `
+  WITH ongoing AS (
+    SELECT v.stage, count(*) AS ongoing
+    FROM stage_visits v JOIN deal_states d ON d.snapshot_id = v.snapshot_id AND d.deal_id = v.deal_id
+    WHERE v.snapshot_id = $snapshot AND v.exited_at IS NULL AND NOT d.closed AND v.stage = d.stage
+    GROUP BY v.stage
+  )
+  SELECT st.stage, st.sort_order::INTEGER AS sort_order, coalesce(s.visits, 0)::INTEGER AS visits,
+         s.mean_days, s.median_days, s.p75_days, s.p90_days, coalesce(o.ongoing, 0)::INTEGER AS ongoing
+  FROM snapshot_stages st
+  LEFT JOIN stage_visit_stats s ON s.snapshot_id = st.snapshot_id AND s.stage = st.stage
+  LEFT JOIN ongoing o ON o.stage = st.stage
+  WHERE st.snapshot_id = $snapshot
+  ORDER BY st.sort_order, st.stage`;
 
 export const stageDurations: Metric<StageDurationRow> = {
   name: 'stage-durations',

@@ -23,8 +23,8 @@ describe('schema migrations', () => {
 
     const db = await openDatabase(path);
     const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(SCHEMA_VERSION).toBe(5);
     const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
     expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
     // version 3 built the visits of the rows already there
@@ -36,6 +36,8 @@ describe('schema migrations', () => {
     // version 4 numbered the stages and marked the stages each deal visited (bit 0: Prospecting)
     const [mask] = await db.query(`SELECT visited_mask::INTEGER AS mask FROM deals`);
     expect(mask).toEqual({ mask: 1 });
+    // version 5 summed up the completed visits: Prospecting 10 days
+    expect(await db.query(`SELECT stage, visits, median_days FROM stage_visit_stats`)).toEqual([{ stage: 'Prospecting', visits: 1, median_days: 10 }]);
     db.close();
     cleanup();
   });

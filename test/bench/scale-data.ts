@@ -6,7 +6,7 @@
  * latest snapshot, as a history export would carry it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { insertStageVisitsSql, updateVisitedMasksSql } from '../../analytics/schema';
+import { insertStageVisitStatsSql, insertStageVisitsSql, updatePushCountsSql, updateVisitedMasksSql } from '../../analytics/schema';
 
 export const LAST_SNAPSHOT = '2026-11-16';
 
@@ -88,7 +88,7 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
        SELECT $id, d.deal_id, 'Deal ' || d.i, NULL, NULL, d.owner, d.owner, 'default', e.stage, e.amount, d.currency,
               CASE WHEN d.currency = 'EUR' THEN e.amount / 0.92 ELSE e.amount END, NULL, NULL,
               e.stage LIKE 'Closed%', e.stage = 'Closed Won', e.close_date, d.created::TIMESTAMP + INTERVAL 9 HOUR,
-              CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, d.i::INTEGER, NULL
+              CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, d.i::INTEGER, NULL, 0
        FROM (SELECT *, ${day} + INTERVAL 6 HOUR AS snapshot_at FROM world_deals WHERE created <= ${day}) d
        ASOF JOIN world_events e ON e.deal_id = d.deal_id AND d.snapshot_at >= e.event_at`,
       { id }
@@ -101,6 +101,8 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
         { id }
       );
       await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
+      await conn.run(insertStageVisitStatsSql('snapshot_id = $snapshot'), { snapshot: id });
+      await conn.run(updatePushCountsSql('snapshot_id = $snapshot'), { snapshot: id });
     }
     await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot: id });
     if (latest) {
