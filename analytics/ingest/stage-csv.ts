@@ -46,7 +46,7 @@ export async function stageCsv(
       `CREATE TEMP TABLE ${table}_raw AS
        SELECT row_number() OVER ()::INTEGER AS rec, *
        FROM read_csv($path, header = true, auto_detect = false, columns = {${columns}},
-                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = 67108864)`,
+                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = 8388608)`,
       { path }
     );
   } finally {
