@@ -16,6 +16,9 @@ export interface CsvScan {
 
 const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
 
+/** The longest record DuckDB is asked to read (its read buffer holds 16 of them). */
+export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
 export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (b) => new TextDecoder().decode(b), maxProblems = 100): CsvScan {
   const problems: CsvScan['problems'] = [];
   let lines = new Int32Array(1024);
@@ -34,6 +37,7 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
       continue; // blank line
     }
     const recordLine = line;
+    const recordStart = i;
     const fields: string[] | null = records === -1 ? [] : null;
     let count = 0;
     let endOfRecord = false;
@@ -92,6 +96,9 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
         line++;
         endOfRecord = true;
       }
+    }
+    if (i - recordStart > MAX_RECORD_BYTES) {
+      problems.push({ line: recordLine, column: null, reason: `record longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB` });
     }
     if (fields) {
       header = fields.map((f) => f.trim());

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Problem } from '../errors';
 import { queryRows } from '../db';
 import { KIND_LABEL, mapHeader, parseExpression, type ObjectSpec } from './fields';
-import type { CsvScan } from './csv-scan';
+import { MAX_RECORD_BYTES, type CsvScan } from './csv-scan';
 
 export interface StagedFile {
   table: string;
@@ -46,7 +46,7 @@ export async function stageCsv(
       `CREATE TEMP TABLE ${table}_raw AS
        SELECT row_number() OVER ()::INTEGER AS rec, *
        FROM read_csv($path, header = true, auto_detect = false, columns = {${columns}},
-                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = 8388608)`,
+                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = ${MAX_RECORD_BYTES})`,
       { path }
     );
   } finally {

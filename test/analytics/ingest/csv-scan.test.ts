@@ -36,4 +36,9 @@ describe('scanCsv', () => {
     const scan = scanCsv('a,b\n"x"y,2\n');
     expect(scan.problems[0]).toEqual({ line: 2, column: 'a', reason: 'unexpected character after closing quote' });
   });
+
+  it('reports a record longer than DuckDB reads', () => {
+    const scan = scanCsv(`a,b\n1,"${'x'.repeat(9 * 1024 * 1024)}"\n2,3\n`);
+    expect(scan.problems).toEqual([{ line: 2, column: null, reason: 'record longer than 8 MB' }]);
+  });
 });
