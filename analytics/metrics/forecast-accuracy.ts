@@ -32,26 +32,27 @@ export const forecastAccuracy: Metric<ForecastAccuracyRow> = {
   async run(filters, { db, settings, asOf }) {
     const start = settings.fiscal_year_start_month;
     const current = fiscalQuarterOf(asOf, start);
-    const ended = (label: string) => parseFiscalQuarter(label, start)!.to < current.from;
-    const byQuarter = async (snapshot: number) => {
-      const { sql, params } = buildForecastSql({ ...filters, snapshot, by: undefined }, settings);
-      return new Map((await db.query<ForecastRow>(sql, params)).map((r) => [r.quarter, r]));
-    };
-    const actuals = await byQuarter(filters.snapshot);
-    const earlier = await db.query<{ snapshot_id: number; as_of: string }>(
-      `SELECT snapshot_id, strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of FROM snapshots
-       WHERE as_of < (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot) ORDER BY as_of, snapshot_id`,
-      { snapshot: filters.snapshot }
+    const lastEndedDay = new Date(Date.parse(`${current.from}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+    const to = filters.to && filters.to < lastEndedDay ? filters.to : lastEndedDay;
+    const { sql, params } = buildForecastSql({ ...filters, to, by: undefined }, settings, { everySnapshotUpTo: true });
+    const forecasts = await db.query<ForecastRow & { snapshot_id: number }>(sql, params);
+    const snapshots = new Map(
+      (
+        await db.query<{ snapshot_id: number; as_of: string }>(
+          `SELECT snapshot_id, strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of FROM snapshots
+           WHERE as_of < (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)`,
+          { snapshot: filters.snapshot }
+        )
+      ).map((s) => [s.snapshot_id, s.as_of])
     );
+    const actuals = new Map(forecasts.filter((f) => f.snapshot_id === filters.snapshot).map((f) => [f.quarter, f.closed_won]));
     const rows: ForecastAccuracyRow[] = [];
-    for (const s of earlier) {
-      const forecasts = await byQuarter(s.snapshot_id);
-      for (const [quarter, f] of forecasts) {
-        if (!ended(quarter) || s.as_of.slice(0, 10) > parseFiscalQuarter(quarter, start)!.to) continue;
-        const actual = actuals.get(quarter)?.closed_won ?? 0;
-        for (const figure of ACCURACY_FIGURES) {
-          rows.push({ quarter, snapshot_id: s.snapshot_id, as_of: s.as_of, figure, forecast: f[figure], actual, error: actual ? (f[figure] - actual) / actual : null, wape: null });
-        }
+    for (const f of forecasts) {
+      const asOfEarlier = snapshots.get(f.snapshot_id);
+      if (!asOfEarlier || asOfEarlier.slice(0, 10) > parseFiscalQuarter(f.quarter, start)!.to) continue;
+      const actual = actuals.get(f.quarter) ?? 0;
+      for (const figure of ACCURACY_FIGURES) {
+        rows.push({ quarter: f.quarter, snapshot_id: f.snapshot_id, as_of: asOfEarlier, figure, forecast: f[figure], actual, error: actual ? (f[figure] - actual) / actual : null, wape: null });
       }
     }
     rows.sort((a, b) => a.quarter.localeCompare(b.quarter) || a.as_of!.localeCompare(b.as_of!) || ACCURACY_FIGURES.indexOf(a.figure as never) - ACCURACY_FIGURES.indexOf(b.figure as never));

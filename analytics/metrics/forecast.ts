@@ -23,8 +23,12 @@ export interface ForecastRow {
  * snapshot's closed deals that ever visited it (history visits or their final stage),
  * or the stage probability when fewer than $min_deals such deals exist.
  */
-export function buildForecastSql(f: Filters, settings: Settings) {
+export function buildForecastSql(f: Filters, settings: Settings, opts: { everySnapshotUpTo?: boolean } = {}) {
   const g = grouping(f.by, ['owner', 'lead_source', 'type']);
+  // every snapshot taken up to the chosen one (forecast-accuracy), each with its own calibration
+  const snapshots = opts.everySnapshotUpTo
+    ? `SELECT snapshot_id FROM snapshots WHERE as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)`
+    : `SELECT $snapshot::INTEGER AS snapshot_id`;
   const quarter = fiscalQuarterSql('d.close_date');
   const sum = (cond: string, value = 'd.value') => `coalesce(sum(${value}) FILTER (WHERE ${cond}), 0)`;
   const open = `NOT d.closed AND d.category IS DISTINCT FROM 'Omitted'`;
@@ -40,26 +44,30 @@ export function buildForecastSql(f: Filters, settings: Settings) {
       (${sum('d.won')} + ${sum(open, 'd.value * coalesce(d.effective_probability, 0) / 100')})::DOUBLE AS weighted,
       (${sum('d.won')} + ${sum(open, 'd.value * coalesce(d.calibrated_rate, 0)')})::DOUBLE AS calibrated`;
   const sql = `
-    WITH history AS (
-      SELECT st.pipeline, st.stage, sum(p.deals) AS closed_deals, coalesce(sum(p.deals) FILTER (WHERE p.won), 0) AS won_deals
-      FROM (SELECT pipeline, visited_mask, won, count(*) AS deals FROM deal_states
-            WHERE snapshot_id = $snapshot AND closed GROUP BY ALL) p
-      JOIN snapshot_stages st ON st.snapshot_id = $snapshot AND st.pipeline = p.pipeline AND (p.visited_mask >> st.stage_bit) & 1 = 1
-      GROUP BY st.pipeline, st.stage
+    WITH snaps AS (${snapshots}),
+    history AS (
+      SELECT p.snapshot_id, st.pipeline, st.stage, sum(p.deals) AS closed_deals, coalesce(sum(p.deals) FILTER (WHERE p.won), 0) AS won_deals
+      FROM (SELECT snapshot_id, pipeline, visited_mask, won, count(*) AS deals FROM deal_states
+            WHERE snapshot_id IN (SELECT snapshot_id FROM snaps) AND closed GROUP BY ALL) p
+      JOIN snapshot_stages st ON st.snapshot_id = p.snapshot_id AND st.pipeline = p.pipeline AND (p.visited_mask >> st.stage_bit) & 1 = 1
+      GROUP BY p.snapshot_id, st.pipeline, st.stage
     ),
     rates AS (
-      SELECT st.pipeline, st.stage,
+      SELECT st.snapshot_id, st.pipeline, st.stage,
              CASE WHEN h.closed_deals >= $min_deals THEN h.won_deals / h.closed_deals ELSE st.probability / 100 END AS calibrated_rate
-      FROM snapshot_stages st LEFT JOIN history h ON h.pipeline = st.pipeline AND h.stage = st.stage
-      WHERE st.snapshot_id = $snapshot
+      FROM snapshot_stages st LEFT JOIN history h ON h.snapshot_id = st.snapshot_id AND h.pipeline = st.pipeline AND h.stage = st.stage
+      WHERE st.snapshot_id IN (SELECT snapshot_id FROM snaps)
     ),
     d AS (
       SELECT d.*, coalesce(d.amount_corporate, 0) AS value, d.effective_forecast_category AS category, r.calibrated_rate
-      FROM deal_states d LEFT JOIN rates r ON r.pipeline = d.pipeline AND r.stage = d.stage
-      WHERE d.snapshot_id = $snapshot AND d.close_date IS NOT NULL AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
+      FROM deal_states d LEFT JOIN rates r ON r.snapshot_id = d.snapshot_id AND r.pipeline = d.pipeline AND r.stage = d.stage
+      WHERE d.snapshot_id IN (SELECT snapshot_id FROM snaps) AND d.close_date IS NOT NULL AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
     )
     ${
-      g.column
+      opts.everySnapshotUpTo
+        ? `SELECT d.snapshot_id, ${quarter} AS quarter, ${figures}
+           FROM d GROUP BY d.snapshot_id, ${quarter} ORDER BY d.snapshot_id, quarter`
+        : g.column
         ? `SELECT ${quarter} AS quarter, ${g.label} AS "${g.column}", ${figures}
            FROM d GROUP BY ${quarter}, ${g.key} ORDER BY quarter, "${g.column}"`
         : `, quarters AS (
