@@ -84,7 +84,7 @@ export const stuckDeals: Metric<StuckDealRow> = {
   async run(filters, { db, settings }) {
     const { sql, params } = buildStuckDealsSql(filters, settings);
     // reasons travel as one string: DuckDB's list values are slow to turn into JavaScript
-    const rows = await db.query<Omit<StuckDealRow, 'reasons'> & { reasons: string }>(sql, params);
-    return rows.map((r) => ({ ...r, reasons: r.reasons.split(',') }));
+    const rows = await db.query<StuckDealRow>(sql, params);
+    return rows.map((r) => ({ ...r, reasons: (r.reasons as unknown as string).split(',') }));
   }
 };

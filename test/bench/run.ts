@@ -124,7 +124,7 @@ async function main() {
           if ('period' in params) {
             const q = parseFiscalQuarter(params.period!, 1)!;
             Object.assign(f, { from: q.from, to: q.to });
-            delete (f as Record<string, unknown>).period;
+            delete (f as unknown as Record<string, unknown>).period;
           }
           const queries = rawQueries(name, f, ctx);
           const ours = await median(() => runMetric(db, settings, name, params));
