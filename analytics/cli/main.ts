@@ -15,6 +15,7 @@ const USAGE = `usage:
   pipelens ingest [--db FILE] [--as-of ISO] [--format auto|salesforce|hubspot|pipedrive|mapped] [--mapping FILE] PATH…
   pipelens metric NAME [--db FILE] [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
                        [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
+                       deals only: [--stage X] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
   pipelens serve [--db FILE] [--port N]`;
 
 const OPTIONS = {
@@ -32,6 +33,10 @@ const OPTIONS = {
   pipeline: { type: 'string' },
   by: { type: 'string' },
   base: { type: 'string' },
+  stage: { type: 'string' },
+  status: { type: 'string' },
+  'forecast-category': { type: 'string' },
+  'date-field': { type: 'string' },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const;
@@ -91,7 +96,11 @@ async function metricCommand(values: Values, [name]: string[]): Promise<number> 
     type: values.type,
     pipeline: values.pipeline,
     by: values.by,
-    base: values.base
+    base: values.base,
+    stage: values.stage,
+    status: values.status,
+    forecast_category: values['forecast-category'],
+    date_field: values['date-field']
   };
   const db = await openDatabase(resolveDbPath(values.db));
   try {
