@@ -48,12 +48,14 @@ export function parseExpression(kind: FieldKind, col: string): string {
     case 'id':
       return `nullif(${col}, '${NULL_ID}')`;
     case 'timestamp':
-      return `coalesce(try_strptime(${col}, ${FORMAT_LIST}), timezone('UTC', try_cast(${col} AS TIMESTAMPTZ)))`;
+      // ISO values (most exports) take DuckDB's fast cast; US dates never reach it, as it would misread them
+      return `coalesce(CASE WHEN substr(${col}, 5, 1) = '-' THEN try_cast(${col} AS TIMESTAMP) END,
+                       try_strptime(${col}, ${FORMAT_LIST}), timezone('UTC', try_cast(${col} AS TIMESTAMPTZ)))`;
     case 'date':
       return `(${parseExpression('timestamp', col)})::DATE`;
     case 'number':
       // Report exports may write "USD 1,500.00" or "$1,500".
-      return `try_cast(regexp_replace(${col}, '^[A-Z]{3} |[$,]', '', 'g') AS DOUBLE)`;
+      return `coalesce(try_cast(${col} AS DOUBLE), try_cast(regexp_replace(${col}, '^[A-Z]{3} |[$,]', '', 'g') AS DOUBLE))`;
     case 'bool':
       return `CASE lower(${col}) WHEN '1' THEN true WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '0' THEN false WHEN 'false' THEN false WHEN 'no' THEN false END`;
   }
