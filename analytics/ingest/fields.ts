@@ -48,8 +48,9 @@ export function parseExpression(kind: FieldKind, col: string): string {
     case 'id':
       return `nullif(${col}, '${NULL_ID}')`;
     case 'timestamp':
-      // ISO values (most exports) take DuckDB's fast cast; US dates never reach it, as it would misread them
-      return `coalesce(CASE WHEN substr(${col}, 5, 1) = '-' THEN try_cast(${col} AS TIMESTAMP) END,
+      // ISO values without a UTC offset (most exports) take DuckDB's fast cast; US dates and
+      // offsets never reach it, as it would misread the first and drop the second
+      return `coalesce(CASE WHEN substr(${col}, 5, 1) = '-' AND (length(${col}) <= 19 OR right(${col}, 1) = 'Z') THEN try_cast(${col} AS TIMESTAMP) END,
                        try_strptime(${col}, ${FORMAT_LIST}), timezone('UTC', try_cast(${col} AS TIMESTAMPTZ)))`;
     case 'date':
       return `(${parseExpression('timestamp', col)})::DATE`;
