@@ -8,7 +8,7 @@ import { ingest } from '../ingest/ingest';
 import { readInputPaths } from '../ingest/inputs';
 import { runMetric } from '../metrics';
 import { toCsv } from '../output';
-import { loadSettings } from '../settings';
+import { openWorkspace } from '../workspace';
 import { loadDemoIfEmpty } from '../demo';
 
 const USAGE = `usage:
@@ -72,9 +72,9 @@ async function ingestCommand(values: Values, paths: string[]): Promise<number> {
   if (values.mapping) throw new BadParameterError('mapping', 'mapped CSV imports are not supported yet');
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length) throw new BadParameterError('PATH', `not found: ${missing.join(', ')}`);
-  const db = await openDatabase(resolveDbPath(values.db));
+  const { db, settings } = await openWorkspace(resolveDbPath(values.db));
   try {
-    const result = await ingest(db, readInputPaths(paths), { asOf: values['as-of'], format: values.format });
+    const result = await ingest(db, readInputPaths(paths), { asOf: values['as-of'], format: values.format, settings });
     console.log(JSON.stringify({ ...result.snapshot, duplicate: !result.created }, null, 2));
     return 0;
   } finally {
@@ -102,9 +102,9 @@ async function metricCommand(values: Values, [name]: string[]): Promise<number> 
     forecast_category: values['forecast-category'],
     date_field: values['date-field']
   };
-  const db = await openDatabase(resolveDbPath(values.db));
+  const { db, settings } = await openWorkspace(resolveDbPath(values.db));
   try {
-    const result = await runMetric(db, loadSettings(), name, params);
+    const result = await runMetric(db, settings, name, params);
     process.stdout.write(format === 'csv' ? toCsv(result.rows) : JSON.stringify(result.rows, null, 2) + '\n');
     return 0;
   } finally {
