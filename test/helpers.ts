@@ -30,10 +30,10 @@ export async function ingestPaths(db: Database, paths: string[], opts: IngestOpt
 }
 
 /** Every row of every table, ordered, as one string: equal strings mean equal databases. */
-export async function dumpTables(db: Database): Promise<string> {
-  const tables = await db.query<{ name: string }>(
+export async function dumpTables(db: Database, skip: string[] = []): Promise<string> {
+  const tables = (await db.query<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`
-  );
+  )).filter((t) => !skip.includes(t.name));
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     out[name] = await db.query(`SELECT * FROM "${name}" ORDER BY ALL`);

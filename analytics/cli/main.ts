@@ -9,6 +9,7 @@ import { readInputPaths } from '../ingest/inputs';
 import { runMetric } from '../metrics';
 import { toCsv } from '../output';
 import { openWorkspace } from '../workspace';
+import { backup, restore } from '../backup';
 import { loadDemoIfEmpty } from '../demo';
 
 const USAGE = `usage:
@@ -16,7 +17,9 @@ const USAGE = `usage:
   pipelens metric NAME [--db FILE] [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
                        [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
                        deals only: [--stage X] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
-  pipelens serve [--db FILE] [--port N]`;
+  pipelens serve [--db FILE] [--port N]
+  pipelens backup [--db FILE] DIR        (Parquet files and a manifest into an empty or new DIR)
+  pipelens restore [--db FILE] DIR       (into a database file that does not exist yet)`;
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -56,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
         return await metricCommand(values, rest);
       case 'serve':
         return await serveCommand(values);
+      case 'backup':
+        return await backupCommand(values, rest);
+      case 'restore':
+        return await restoreCommand(values, rest);
       default:
         console.error(`unknown command: ${command}\n${USAGE}`);
         return 1;
@@ -110,6 +117,23 @@ async function metricCommand(values: Values, [name]: string[]): Promise<number> 
   } finally {
     db.close();
   }
+}
+
+async function backupCommand(values: Values, [dir]: string[]): Promise<number> {
+  if (!dir) throw new BadParameterError('DIR', 'give the folder to write the backup to');
+  const db = await openDatabase(resolveDbPath(values.db));
+  try {
+    console.log(JSON.stringify(await backup(db, dir), null, 2));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function restoreCommand(values: Values, [dir]: string[]): Promise<number> {
+  if (!dir) throw new BadParameterError('DIR', 'give the folder of the backup');
+  console.log(JSON.stringify(await restore(dir, resolveDbPath(values.db)), null, 2));
+  return 0;
 }
 
 /** Loads the demo company into an empty database, then runs the built server (npm run build first). */

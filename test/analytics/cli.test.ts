@@ -56,4 +56,16 @@ describe('pipelens CLI', () => {
     expect(await pipelens('metric', 'overview', '--db', db, '--snapshot', '9')).toMatchObject({ code: 1 });
     expect((await pipelens('bogus')).code).toBe(1);
   });
+
+  it('backs up to Parquet and restores into a new file with the same figures', async () => {
+    const backupDir = join(dir, 'backup');
+    const restored = join(dir, 'restored.duckdb');
+    const saved = await pipelens('backup', '--db', db, backupDir);
+    expect(saved.code).toBe(0);
+    expect(JSON.parse(saved.stdout)).toMatchObject({ format: 'pipelens-backup', snapshots: [1] });
+    expect((await pipelens('restore', '--db', restored, backupDir)).code).toBe(0);
+    const [a, b] = await Promise.all([pipelens('metric', 'overview', '--db', db), pipelens('metric', 'overview', '--db', restored)]);
+    expect(b.stdout).toBe(a.stdout);
+    expect(await pipelens('restore', '--db', restored, backupDir)).toMatchObject({ code: 1 });
+  });
 });
