@@ -9,7 +9,8 @@ import { migrate, SCHEMA_VERSION } from './schema';
  * A backup is one Parquet file per table plus manifest.json (schema version, row counts).
  * Restore builds a new database at the backup's schema version, loads the files, checks
  * the counts, then migrates to the current version, so older backups restore too.
- * stage_overrides is left out: it mirrors the settings file and is rebuilt on open.
+ * Left out: stage_overrides (it mirrors the settings file and is rebuilt on open) and
+ * sessions (people sign in again after a restore).
  */
 export interface BackupManifest {
   format: 'pipelens-backup';
@@ -19,7 +20,7 @@ export interface BackupManifest {
   tables: Record<string, number>;
 }
 
-const SKIPPED = new Set(['schema_migrations', 'stage_overrides']);
+const SKIPPED = new Set(['schema_migrations', 'stage_overrides', 'sessions']);
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 

@@ -269,6 +269,19 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ${insertStageVisitStatsSql('true')};
       ${VIEWS_SQL}
     `
+  },
+  {
+    version: 6,
+    name: 'users, API tokens and sessions (hashed), audit log',
+    sql: `
+      CREATE TABLE users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL);
+      CREATE TABLE api_tokens (
+        token_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        token_hash VARCHAR NOT NULL UNIQUE, created_at TIMESTAMP NOT NULL, last_used_at TIMESTAMP
+      );
+      CREATE TABLE sessions (session_hash VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL);
+      CREATE TABLE audit_log (logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, snapshot_id INTEGER, detail VARCHAR);
+    `
   }
 ];
 

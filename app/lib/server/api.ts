@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { allows, audit, auditLog, authEnabled, authenticate, OPEN_ACTOR, type Actor, type Role } from '../../../analytics/auth';
 import { bodyLimit } from 'hono/body-limit';
 import type { Database } from '../../../analytics/db';
 import { BadParameterError, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../../../analytics/errors';
@@ -13,11 +14,21 @@ import { deleteSnapshot, getSnapshot, listSnapshots } from '../../../analytics/s
 export interface ApiDeps {
   database: () => Promise<Database>;
   settings: () => Settings;
+  /** whether sign-in is required (PIPELENS_AUTH); tests switch it */
+  authRequired?: () => boolean;
 }
 
+type Env = { Variables: { actor: Actor } };
+
 /** The HTTP API under /api (DESIGN.md "Contracts"). */
-export function createApi({ database, settings }: ApiDeps) {
-  const api = new Hono().basePath('/api');
+export function createApi({ database, settings, authRequired = () => authEnabled() }: ApiDeps) {
+  const api = new Hono<Env>().basePath('/api');
+  const need =
+    (role: Role): MiddlewareHandler<Env> =>
+    async (c, next) => {
+      if (!allows(c.get('actor'), role)) return c.json({ error: `needs the ${role} role` }, 403);
+      await next();
+    };
 
   // Browsers send Origin on cross-site writes; scripts (curl, the CLI) send none.
   api.use(async (c, next) => {
@@ -28,27 +39,43 @@ export function createApi({ database, settings }: ApiDeps) {
     await next();
   });
 
+  api.use(async (c, next) => {
+    if (c.req.path === '/api/health') return next();
+    const actor = authRequired()
+      ? await authenticate(await database(), { authorization: c.req.header('authorization'), cookie: c.req.header('cookie') })
+      : OPEN_ACTOR;
+    if (!actor) return c.json({ error: 'sign in, or send Authorization: Bearer <token>' }, 401);
+    c.set('actor', actor);
+    await next();
+  });
+
   api.get('/health', async (c) => {
     const db = await database();
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM snapshots');
     return c.json({ status: 'ok', schema_version: SCHEMA_VERSION, snapshots: n });
   });
 
-  api.get('/snapshots', async (c) => c.json(await listSnapshots(await database())));
+  api.get('/snapshots', need('viewer'), async (c) => c.json(await listSnapshots(await database())));
 
-  api.get('/snapshots/:id', async (c) => {
+  api.get('/snapshots/:id', need('viewer'), async (c) => {
     const snapshot = await getSnapshot(await database(), snapshotId(c.req.param('id')));
     if (!snapshot) throw new NotFoundError(`snapshot ${c.req.param('id')}`);
     return c.json(snapshot);
   });
 
-  api.delete('/snapshots/:id', async (c) => {
-    await deleteSnapshot(await database(), snapshotId(c.req.param('id')));
+  api.delete('/snapshots/:id', need('admin'), async (c) => {
+    const id = snapshotId(c.req.param('id'));
+    const db = await database();
+    await deleteSnapshot(db, id);
+    await audit(db, c.get('actor'), 'delete snapshot', id);
     return c.body(null, 204);
   });
 
+  api.get('/audit', need('admin'), async (c) => c.json(await auditLog(await database())));
+
   api.post(
     '/snapshots',
+    need('uploader'),
     (c, next) =>
       bodyLimit({
         maxSize: settings().max_upload_bytes,
@@ -58,16 +85,19 @@ export function createApi({ database, settings }: ApiDeps) {
       })(c, next),
     async (c) => {
       const { files, fields } = await readUpload(c);
-      const result = await ingest(await database(), files, {
+      const db = await database();
+      const result = await ingest(db, files, {
         asOf: c.req.query('as_of') ?? fields.as_of,
         format: c.req.query('format') ?? fields.format,
         settings: settings()
       });
+      const names = files.map((f) => f.name).join(', ');
+      await audit(db, c.get('actor'), result.created ? 'upload' : 'upload (already loaded)', result.snapshot.snapshot_id, names);
       return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
     }
   );
 
-  api.get('/metrics/:name', async (c) => {
+  api.get('/metrics/:name', need('viewer'), async (c) => {
     const { format = 'json', ...params } = c.req.query();
     if (!['json', 'csv', 'arrow'].includes(format)) throw new BadParameterError('format', 'json, csv or arrow');
     const result = await runMetric(await database(), settings(), c.req.param('name'), params);
