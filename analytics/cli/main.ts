@@ -10,6 +10,8 @@ import { runMetric } from '../metrics';
 import { toCsv } from '../output';
 import { openWorkspace } from '../workspace';
 import { backup, restore } from '../backup';
+import { addUser, audit, authEnabled, createToken, revokeToken } from '../auth';
+import { userInfo } from 'node:os';
 import { loadDemoIfEmpty } from '../demo';
 
 const USAGE = `usage:
@@ -18,6 +20,9 @@ const USAGE = `usage:
                        [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
                        deals only: [--stage X] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
   pipelens serve [--db FILE] [--port N]
+  pipelens user add NAME --role viewer|uploader|admin [--db FILE]   (password read from standard input)
+  pipelens token create NAME --role viewer|uploader|admin [--db FILE] (prints the token once)
+  pipelens token revoke TOKEN_ID [--db FILE]
   pipelens backup [--db FILE] DIR        (Parquet files and a manifest into an empty or new DIR)
   pipelens restore [--db FILE] DIR       (into a database file that does not exist yet)`;
 
@@ -41,6 +46,7 @@ const OPTIONS = {
   'forecast-category': { type: 'string' },
   'date-field': { type: 'string' },
   port: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const;
 
@@ -59,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
         return await metricCommand(values, rest);
       case 'serve':
         return await serveCommand(values);
+      case 'user':
+        return await userCommand(values, rest);
+      case 'token':
+        return await tokenCommand(values, rest);
       case 'backup':
         return await backupCommand(values, rest);
       case 'restore':
@@ -119,6 +129,49 @@ async function metricCommand(values: Values, [name]: string[]): Promise<number> 
   }
 }
 
+async function userCommand(values: Values, [verb, name]: string[]): Promise<number> {
+  if (verb !== 'add' || !name || !values.role) throw new BadParameterError('user', 'pipelens user add NAME --role viewer|uploader|admin');
+  const password = (await readStdin()).replace(/\r?\n$/, '');
+  const db = await openDatabase(resolveDbPath(values.db));
+  try {
+    await addUser(db, name, values.role, password);
+    await audit(db, cliActor(), 'add user', null, `${name} (${values.role})`);
+    console.log(`user ${name} (${values.role}) saved`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function tokenCommand(values: Values, [verb, arg]: string[]): Promise<number> {
+  const db = await openDatabase(resolveDbPath(values.db));
+  try {
+    if (verb === 'create' && arg && values.role) {
+      const token = await createToken(db, arg, values.role);
+      await audit(db, cliActor(), 'create token', null, `${arg} (${values.role}), id ${token.slice(0, 10)}`);
+      console.log(token);
+      return 0;
+    }
+    if (verb === 'revoke' && arg) {
+      if (!(await revokeToken(db, arg))) throw new BadParameterError('TOKEN_ID', `no token ${arg}`);
+      await audit(db, cliActor(), 'revoke token', null, arg);
+      console.log(`token ${arg} revoked`);
+      return 0;
+    }
+    throw new BadParameterError('token', 'pipelens token create NAME --role ROLE, or pipelens token revoke TOKEN_ID');
+  } finally {
+    db.close();
+  }
+}
+
+const cliActor = () => `cli:${userInfo().username}`;
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
 async function backupCommand(values: Values, [dir]: string[]): Promise<number> {
   if (!dir) throw new BadParameterError('DIR', 'give the folder to write the backup to');
   const db = await openDatabase(resolveDbPath(values.db));
@@ -153,6 +206,11 @@ async function serveCommand(values: Values): Promise<number> {
   process.env.PORT ??= '3000';
   // Uploads are limited by the API (max_upload_bytes, answered with 413), not by adapter-node.
   process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+  // open (no sign-in) means this machine only, unless HOST says otherwise
+  if (!authEnabled() && !process.env.HOST) {
+    process.env.HOST = '127.0.0.1';
+    console.log('sign-in is off (PIPELENS_AUTH not set): listening on this machine only');
+  }
   console.log(`Pipelens on http://${process.env.HOST ?? 'localhost'}:${process.env.PORT} (database ${dbPath})`);
   await import(pathToFileURL(server).href);
   return -1; // keep running

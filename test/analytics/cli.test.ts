@@ -68,4 +68,20 @@ describe('pipelens CLI', () => {
     expect(b.stdout).toBe(a.stdout);
     expect(await pipelens('restore', '--db', restored, backupDir)).toMatchObject({ code: 1 });
   });
+
+  it('adds a user with a password from standard input and creates tokens, all audited', async () => {
+    const child = execFile(process.execPath, [BIN, 'user', 'add', 'ann', '--role', 'admin', '--db', db]);
+    child.stdin!.end('a long enough password\n');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    const token = await pipelens('token', 'create', 'ci', '--role', 'uploader', '--db', db);
+    expect(token.stdout).toMatch(/^pl_[\w-]{43}\n$/);
+    expect((await pipelens('token', 'revoke', token.stdout.slice(0, 10), '--db', db)).code).toBe(0);
+    expect((await pipelens('token', 'create', 'x', '--role', 'boss', '--db', db)).code).toBe(1);
+    const { openDatabase } = await import('../../analytics/db');
+    const handle = await openDatabase(db);
+    const log = await handle.query<{ action: string }>(`SELECT action FROM audit_log ORDER BY logged_at`);
+    handle.close();
+    expect(log.map((l) => l.action)).toEqual(['add user', 'create token', 'revoke token']);
+  });
 });

@@ -38,7 +38,7 @@ const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== n
 
 function upload(url: string, name: string, bytes: Uint8Array) {
   const form = new FormData();
-  form.append('files', new File([bytes], name));
+  form.append('files', new File([bytes as Uint8Array<ArrayBuffer>], name));
   return fetch(`${url}/api/snapshots?as_of=2026-10-01`, { method: 'POST', body: form });
 }
 

@@ -52,7 +52,7 @@ describe('hostile input', () => {
     let rejected = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), async (mutations, withRates) => {
-        const bytes = mutations.reduce((b, m) => m(b), new Uint8Array(BASE));
+        const bytes = mutations.reduce<Uint8Array>((b, m) => m(b), new Uint8Array(BASE));
         const files = [{ name: 'Opportunity.csv', bytes }, ...(withRates ? [{ name: 'CurrencyType.csv', bytes: RATES }] : [])];
         try {
           const { snapshot } = await ingest(db, files, { settings: DEFAULT_SETTINGS, asOf: '2024-08-15' });

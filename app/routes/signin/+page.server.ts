@@ -1,0 +1,43 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { audit, authEnabled, signIn, signOut, SESSION_COOKIE, SESSION_DAYS } from '../../../analytics/auth';
+import { getDatabase } from '$lib/server/gateway';
+
+/** HTTPS as the proxy or ORIGIN says: adapter-node alone cannot tell. */
+const servedOverHttps = (request: Request) =>
+  request.headers.get('x-forwarded-proto') === 'https' || (process.env.ORIGIN ?? '').startsWith('https:');
+
+/** Only same-site paths: a crafted ?next= must not send people elsewhere. */
+const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+
+export const load: PageServerLoad = ({ locals, url }) => ({
+  required: authEnabled(),
+  actor: locals.actor,
+  next: safeNext(url.searchParams.get('next'))
+});
+
+export const actions: Actions = {
+  signin: async ({ request, cookies }) => {
+    const form = await request.formData();
+    const name = String(form.get('name') ?? '');
+    const next = safeNext(String(form.get('next') ?? '/'));
+    const db = await getDatabase();
+    const result = await signIn(db, name, String(form.get('password') ?? ''));
+    if (!result) return fail(400, { name, next, error: 'Wrong name or password.' });
+    cookies.set(SESSION_COOKIE, result.session, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: servedOverHttps(request),
+      maxAge: SESSION_DAYS * 86400
+    });
+    await audit(db, result.actor, 'sign in');
+    redirect(303, next);
+  },
+  signout: async ({ cookies }) => {
+    const session = cookies.get(SESSION_COOKIE);
+    if (session) await signOut(await getDatabase(), session);
+    cookies.delete(SESSION_COOKIE, { path: '/' });
+    redirect(303, '/signin');
+  }
+};

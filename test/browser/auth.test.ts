@@ -1,0 +1,59 @@
+/**
+ * With PIPELENS_AUTH set, pages need a signed-in user: the overview sends an anonymous
+ * visitor to the sign-in page, a wrong password is refused, the right one opens the
+ * overview, and the audit page lists the sign-in.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { SCREENSHOTS, launchBrowser, requireBuild, startServer, tempDir, watchPage, type RunningServer } from './harness';
+
+describe('sign-in', () => {
+  const dir = tempDir('auth');
+  const db = join(dir, 'pipelens.duckdb');
+  let server: RunningServer;
+  let browser: BrowserContext;
+  const saved = process.env.PIPELENS_AUTH;
+
+  beforeAll(async () => {
+    requireBuild();
+    execFileSync(process.execPath, [resolve('analytics/cli/bin.js'), 'user', 'add', 'ann', '--role', 'admin', '--db', db], { input: 'a long enough password\n' });
+    process.env.PIPELENS_AUTH = 'on';
+    server = await startServer(db);
+    browser = await launchBrowser(join(dir, 'chromium'));
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.PIPELENS_AUTH;
+    else process.env.PIPELENS_AUTH = saved;
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends a visitor to sign in, refuses a wrong password, then shows the pages', async () => {
+    const page = await browser.newPage();
+    const watch = watchPage(page);
+    watch.expect('POST', '/signin', 400); // the wrong password
+    await page.goto(`${server.url}/funnel?period=FY2026Q3`);
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.fill('input[name=name]', 'ann');
+    await page.fill('input[name=password]', 'not the password');
+    await page.click('form[action="?/signin"] button');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Wrong name or password');
+    await page.fill('input[name=password]', 'a long enough password');
+    await page.click('form[action="?/signin"] button');
+    await page.waitForURL(/\/funnel\?period=FY2026Q3$/);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'pipelens_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false });
+    await page.goto(`${server.url}/audit`);
+    expect(await page.locator('table').textContent()).toContain('sign in');
+    await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
+    const api = await page.request.get(`${server.url}/api/snapshots`);
+    expect(api.status()).toBe(200);
+    expect((await fetch(`${server.url}/api/snapshots`)).status).toBe(401);
+    expect(watch.problems).toEqual([]);
+  });
+});
