@@ -9,6 +9,8 @@ export type Row = Record<string, unknown>;
 /** One DuckDB file (or `:memory:`), migrated to the current schema on open. */
 export interface Database {
   readonly path: string;
+  /** Goes up after every write (exclusive or transaction), so cached answers know they are stale. */
+  readonly version: number;
   withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Runs `fn` on a connection no other writer uses meanwhile (writes queue). */
   exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
@@ -45,6 +47,7 @@ async function createDatabase(path: string): Promise<Database> {
   // DuckDB runs one write transaction per connection; serialize ours so that
   // concurrent uploads queue instead of failing on a write-write conflict.
   let writeQueue: Promise<unknown> = Promise.resolve();
+  let version = 0;
 
   async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const conn = await instance.connect();
@@ -56,13 +59,16 @@ async function createDatabase(path: string): Promise<Database> {
   }
 
   function exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = writeQueue.then(() => withConnection(fn));
+    const run = writeQueue.then(() => withConnection(fn)).finally(() => version++);
     writeQueue = run.catch(() => undefined);
     return run;
   }
 
   const db: Database = {
     path,
+    get version() {
+      return version;
+    },
     withConnection,
     exclusive,
     transaction: (fn) => exclusive((conn) => inTransaction(conn, fn)),

@@ -44,10 +44,16 @@ function toSummary(r: SummaryRow): SnapshotSummary {
   };
 }
 
-/** Newest first (by as_of, then by id). */
-export async function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
-  const rows = await db.query<SummaryRow>(`${SUMMARY_SQL} ORDER BY s.as_of DESC, s.snapshot_id DESC`);
-  return rows.map(toSummary);
+const listed = new WeakMap<Database, { version: number; list: Promise<SnapshotSummary[]> }>();
+
+/** Newest first (by as_of, then by id); every page asks, so the answer is kept until the next write. */
+export function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
+  const kept = listed.get(db);
+  if (kept && kept.version === db.version) return kept.list;
+  const list = db.query<SummaryRow>(`${SUMMARY_SQL} ORDER BY s.as_of DESC, s.snapshot_id DESC`).then((rows) => rows.map(toSummary));
+  listed.set(db, { version: db.version, list });
+  list.catch(() => listed.delete(db));
+  return list;
 }
 
 export async function getSnapshot(db: Database, id: number): Promise<SnapshotSummary | null> {

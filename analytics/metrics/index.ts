@@ -50,11 +50,39 @@ export interface MetricResult {
 }
 
 /**
+ * Answers are cached by database, data version, settings, metric and parameters:
+ * snapshots do not change once loaded, and any write moves the version on. Concurrent
+ * identical requests share one computation. Callers must not mutate the rows.
+ */
+const CACHE_SIZE = 256;
+const cache = new Map<string, Promise<MetricResult>>();
+const databaseIds = new WeakMap<Database, number>();
+let nextDatabaseId = 0;
+
+export function runMetric(db: Database, settings: Settings, name: string, params: Record<string, string | undefined>): Promise<MetricResult> {
+  if (!databaseIds.has(db)) databaseIds.set(db, nextDatabaseId++);
+  const defined = Object.entries(params).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  const key = JSON.stringify([databaseIds.get(db), db.version, settings, name, defined]);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit); // most recently used last
+    return hit;
+  }
+  const result = computeMetric(db, settings, name, params);
+  cache.set(key, result);
+  result.catch(() => cache.delete(key));
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return result;
+}
+
+/**
  * Runs a metric from raw parameters (URL query or CLI flags): unknown names and
  * malformed values are BadParameterErrors naming the parameter. With no snapshot
  * loaded yet the result has no rows.
  */
-export async function runMetric(db: Database, settings: Settings, name: string, params: Record<string, string | undefined>): Promise<MetricResult> {
+/** The same without the cache (the bench times this). */
+export async function computeMetric(db: Database, settings: Settings, name: string, params: Record<string, string | undefined>): Promise<MetricResult> {
   const metric = Object.hasOwn(METRICS, name) ? METRICS[name] : undefined;
   if (!metric) throw new UnknownMetricError(name);
   for (const [key, value] of Object.entries(params)) {

@@ -1,0 +1,57 @@
+/**
+ * npm run loadtest: 50 concurrent viewers for 30 s on the overview and forecast pages of
+ * the built server (demo data) while uploads run, on loopback. Prints the latency
+ * percentiles; exits 1 on any error or non-2xx answer.
+ *
+ *   LOAD_CONNECTIONS (50), LOAD_SECONDS (30)
+ */
+import autocannon from 'autocannon';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireBuild, startServer, tempDir } from '../browser/harness';
+
+const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
+
+function bigExport(deals: number, seed: number): Uint8Array {
+  const lines = ['"Id","StageName","Amount","CloseDate","CreatedDate","LeadSource"'];
+  for (let i = 0; i < deals; i++) lines.push(`"L${seed}-${i}","Prospecting","${1000 + (i % 97)}","2026-12-15","2026-10-01 10:00:00","Web"`);
+  return new TextEncoder().encode(lines.join('\n') + '\n');
+}
+
+requireBuild();
+const dir = tempDir('load');
+const server = await startServer(join(dir, 'pipelens.duckdb'));
+let uploading = true;
+const uploads: number[] = [];
+const uploader = (async () => {
+  for (let n = 0; uploading; n++) {
+    const form = new FormData();
+    form.append('files', new File([bigExport(100_000, n) as Uint8Array<ArrayBuffer>], 'Opportunity.csv'));
+    const t = performance.now();
+    const res = await fetch(`${server.url}/api/snapshots?as_of=2026-11-20T00:00:00Z`, { method: 'POST', body: form });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`upload answered ${res.status}`);
+    uploads.push(performance.now() - t);
+  }
+})();
+
+try {
+  const result = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/forecast' }]
+  });
+  uploading = false;
+  await uploader;
+  const failures = result.errors + result.timeouts + result.non2xx;
+  console.log(`${CONNECTIONS} viewers for ${SECONDS} s on / and /forecast, uploads of 100,000 deals running meanwhile`);
+  console.log(`requests: ${result.requests.total}, errors: ${result.errors}, timeouts: ${result.timeouts}, non-2xx: ${result.non2xx}`);
+  console.log(`latency ms: p50 ${result.latency.p50}, p90 ${result.latency.p90}, p99 ${result.latency.p99}, max ${result.latency.max}`);
+  console.log(`uploads completed meanwhile: ${uploads.length} (median ${uploads.sort((a, b) => a - b)[Math.floor(uploads.length / 2)]?.toFixed(0)} ms)`);
+  process.exitCode = failures ? 1 : 0;
+} finally {
+  uploading = false;
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
