@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 describe('deals (drill-down)', () => {
-  let metric: Metric;
-  let done: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    done = () => f.db.close();
-  });
-  afterAll(() => done());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   it('lists the deals behind a forecast cell: Q3 Pipeline, open', async () => {
     const rows = await metric('deals', { period: 'FY2024Q3', forecast_category: 'Pipeline', status: 'open' });

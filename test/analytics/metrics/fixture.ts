@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../../../analytics/db';
 import { runMetric } from '../../../analytics/metrics';
 import { DEFAULT_SETTINGS, type Settings } from '../../../analytics/settings';
@@ -18,3 +19,13 @@ export async function pipelineFixture(): Promise<{ db: Database; a: number; b: n
 }
 
 export type Metric = (name: string, params?: Record<string, string>, settings?: Partial<Settings>) => Promise<Record<string, unknown>[]>;
+
+/** Loads the fixture once for a test file and closes it after; the fields fill in before the tests run. */
+export function usePipelineFixture(): { db: Database; a: number; b: number; metric: Metric } {
+  const fixture = {} as Awaited<ReturnType<typeof pipelineFixture>>;
+  beforeAll(async () => {
+    Object.assign(fixture, await pipelineFixture());
+  });
+  afterAll(() => fixture.db?.close());
+  return fixture;
+}

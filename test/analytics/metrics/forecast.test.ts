@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 const zero = { closed_won: 0, commit: 0, best_case: 0, pipeline: 0, omitted: 0, commit_forecast: 0, best_case_forecast: 0, open_pipeline: 0, weighted: 0, calibrated: 0 };
 
 describe('forecast', () => {
-  let metric: Metric;
-  let done: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    done = () => f.db.close();
-  });
-  afterAll(() => done());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   it('sums each fiscal quarter by forecast category, weighted and calibrated', async () => {
     expect(await metric('forecast')).toEqual([

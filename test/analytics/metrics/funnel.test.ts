@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 describe('funnel', () => {
-  let metric: Metric;
-  let close: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    close = () => f.db.close();
-  });
-  afterAll(() => close());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   // Furthest open stage visited (history + current): D1 4 won, D2 4 (skipped 2-3) lost, D3 3 won (moved back),
   // D4 4 (created at 4), D5 2, D6 3, D9 2, D10 4 won, D11 3 lost, D12 2 (reopened), D13 1, D14 1, D15 3 (created at 3).

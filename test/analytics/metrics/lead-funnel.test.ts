@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 describe('lead-funnel', () => {
-  let metric: Metric;
-  let close: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    close = () => f.db.close();
-  });
-  afterAll(() => close());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   it('counts leads by status in status order, a custom status last, the deleted lead left out', async () => {
     expect(await metric('lead-funnel')).toEqual([

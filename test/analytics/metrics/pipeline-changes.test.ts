@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { cpSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMetric } from '../../../analytics/metrics';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
 import { FIXTURES, ingestPaths, memoryDb, tempDir } from '../../helpers';
-import { A_AS_OF, B_AS_OF, pipelineFixture, type Metric } from './fixture';
+import { A_AS_OF, B_AS_OF, usePipelineFixture, type Metric } from './fixture';
 
 type Row = { bucket: string; deals: number; amount: number };
 const identity = (rows: Row[]) => {
@@ -13,21 +13,14 @@ const identity = (rows: Row[]) => {
 };
 
 describe('pipeline-changes', () => {
-  let metric: Metric;
-  let a: number;
-  let done: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    ({ metric, a } = f);
-    done = () => f.db.close();
-  });
-  afterAll(() => done());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   // Period FY2024Q3 (the quarter of B). Open in it at A: D4 12,000 (6,000 EUR), D5 0, D6 7,000, D7 3,000, D8 4,000,
   // D9 9,000, D10 12,000, D11 6,000, D15 10,000 = 63,000. At B: D4 16,000, D5 0, D6 7,000, D12 5,000, D13 2,500,
   // D14 3,500, D15 8,000 = 42,000. D5 and D6 are unchanged.
   it('splits the change into buckets whose identity holds to the cent', async () => {
-    const rows = (await metric('pipeline-changes', { base: String(a) })) as Row[];
+    const rows = (await metric('pipeline-changes', { base: String(fixture.a) })) as Row[];
     expect(rows).toEqual([
       { bucket: 'start', deals: 9, amount: 63000 },
       { bucket: 'new', deals: 1, amount: 2500 }, // D13
@@ -45,7 +38,7 @@ describe('pipeline-changes', () => {
   });
 
   it('compares with the previous snapshot by default', async () => {
-    expect(await metric('pipeline-changes')).toEqual(await metric('pipeline-changes', { base: String(a) }));
+    expect(await metric('pipeline-changes')).toEqual(await metric('pipeline-changes', { base: String(fixture.a) }));
   });
 
   it('holds to the cent with a rate that gives fractions of cents', async () => {
@@ -66,6 +59,6 @@ describe('pipeline-changes', () => {
   });
 
   it('needs an earlier snapshot', async () => {
-    await expect(metric('pipeline-changes', { snapshot: String(a) })).rejects.toThrow('bad parameter base');
+    await expect(metric('pipeline-changes', { snapshot: String(fixture.a) })).rejects.toThrow('bad parameter base');
   });
 });

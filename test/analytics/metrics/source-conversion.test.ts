@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 describe('source-conversion', () => {
-  let metric: Metric;
-  let close: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    close = () => f.db.close();
-  });
-  afterAll(() => close());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   it('groups sources trimmed and case-insensitively, shows the most frequent spelling, empty last', async () => {
     expect(await metric('source-conversion')).toEqual([

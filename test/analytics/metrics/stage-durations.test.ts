@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 const close = (actual: unknown, expected: number | null) => (expected === null ? expect(actual).toBeNull() : expect(actual).toBeCloseTo(expected, 9));
 
 describe('stage-durations', () => {
-  let metric: Metric;
-  let done: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    done = () => f.db.close();
-  });
-  afterAll(() => done());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   // Completed visits in days (from test/fixtures/pipeline/b/OpportunityHistory.csv):
   //   Prospecting:   D1 10, D2 5, D3 2, D5 31, D6 10, D10 30, D11 12, D12 50  -> sorted 2 5 10 10 12 30 31 50

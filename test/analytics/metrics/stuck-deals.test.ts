@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 describe('stuck-deals', () => {
-  let metric: Metric;
-  let done: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    done = () => f.db.close();
-  });
-  afterAll(() => done());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   // As of 2024-07-31 12:00. No stage has 10 completed visits, so every threshold is the 30-day fallback.
   // D12 (16.5 days, one push) and D13 (26.5 days) have no reason; D5 has no activity date, so it is not inactive.

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 
 describe('velocity', () => {
-  let metric: Metric;
-  let done: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    done = () => f.db.close();
-  });
-  afterAll(() => done());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   // Window: the four quarters before FY2024Q3 = 2023-07-01..2024-06-30: won D1 (10,000, 60 days), D3 (20,000, 37 days), lost D2.
   // Open at B: D4, D5, D6, D9, D12, D13, D14, D15.

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineFixture, type Metric } from './fixture';
+import { describe, expect, it } from 'vitest';
+import { usePipelineFixture, type Metric } from './fixture';
 import { buildWinRatesSql } from '../../../analytics/metrics/win-rates';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
 
 describe('win-rates', () => {
-  let metric: Metric;
-  let close: () => void;
-  beforeAll(async () => {
-    const f = await pipelineFixture();
-    metric = f.metric;
-    close = () => f.db.close();
-  });
-  afterAll(() => close());
+  const fixture = usePipelineFixture();
+  const metric: Metric = (...args) => fixture.metric(...args);
 
   it('counts closed deals only: won D1, D3, D10; lost D2, D11', async () => {
     expect(await metric('win-rates')).toEqual([
