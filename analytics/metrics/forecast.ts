@@ -24,7 +24,7 @@ export interface ForecastRow {
  * or the stage probability when fewer than $min_deals such deals exist.
  */
 export function buildForecastSql(f: Filters, settings: Settings, opts: { everySnapshotUpTo?: boolean } = {}) {
-  const g = grouping(f.by, ['owner', 'lead_source', 'type']);
+  const g = grouping(f.by, ['owner', 'lead_source', 'type', 'stage']);
   // every snapshot taken up to the chosen one (forecast-accuracy), each with its own calibration
   const snapshots = opts.everySnapshotUpTo
     ? `SELECT snapshot_id FROM snapshots WHERE as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)`

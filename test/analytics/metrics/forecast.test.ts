@@ -38,4 +38,16 @@ describe('forecast', () => {
       ['Bob Roy', 12000, 16000, 0, 8500, 7000]
     ]);
   });
+
+  it('groups by stage within quarters', async () => {
+    const rows = await metric('forecast', { by: 'stage', period: 'FY2024Q3' });
+    expect(rows.map((r) => [r.stage, r.closed_won, r.commit, r.best_case, r.pipeline, r.omitted])).toEqual([
+      ['Closed Lost', 0, 0, 0, 0, 0],
+      ['Closed Won', 12000, 0, 0, 0, 0],
+      ['Negotiation', 0, 16000, 0, 0, 0],
+      ['Proposal', 0, 0, 8000, 0, 7000],
+      ['Prospecting', 0, 0, 0, 6000, 0],
+      ['Qualification', 0, 0, 0, 5000, 0]
+    ]);
+  });
 });
