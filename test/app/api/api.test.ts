@@ -138,6 +138,16 @@ describe('HTTP API', () => {
       expect(await dumpTables(db)).toBe(before);
     });
 
+    it('answers 400 naming as_of or format when they carry SQL', async () => {
+      for (const [param, value] of [['as_of', "2024-01-01'); DROP TABLE deals; --"], ['format', "salesforce' OR 1=1"]]) {
+        const res = await api.request(`/api/snapshots?${param}=${encodeURIComponent(value)}`, { method: 'POST', body: form(exportFiles()) });
+        expect(res.status).toBe(400);
+        expect((await res.json()).parameter).toBe(param);
+      }
+      expect((await api.request(`/api/snapshots/${encodeURIComponent("1 OR 1=1")}`, { method: 'DELETE' })).status).toBe(404);
+      expect(await dumpTables(db)).toBe(before);
+    });
+
     it('answers 400 to an unknown format and 422 to a request without a file', async () => {
       const res = await api.request('/api/snapshots?format=excel', { method: 'POST', body: form(exportFiles()) });
       expect(res.status).toBe(400);
