@@ -27,6 +27,7 @@ import type { Filters } from '../../analytics/metrics/metric';
 import { fiscalQuarterOf, parseFiscalQuarter, shiftQuarter } from '../../analytics/fiscal';
 import { DEFAULT_SETTINGS } from '../../analytics/settings';
 import { LAST_SNAPSHOT, generateScaleData, writeOpportunityCsv } from './scale-data';
+import { measurePageLoads } from './page-loads';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 1_000_000);
 const WEEKS = Number(process.env.BENCH_WEEKS ?? 26);
@@ -169,6 +170,12 @@ async function main() {
     console.log(`ingest of a ${DEALS.toLocaleString('en-US')}-deal Opportunity.csv (${(csvBytes / 1024 ** 2).toFixed(0)} MiB): ${(ingestMs / 1000).toFixed(2)} s; bare read_csv into a table: ${(bareMs / 1000).toFixed(2)} s; ratio ${(ingestMs / bareMs).toFixed(2)}`);
     console.log(`database file with ${WEEKS} snapshots: ${(dbBytes / 1024 ** 2).toFixed(0)} MiB`);
     console.log(`peak memory (RSS): ${(maxRss / 1024 ** 3).toFixed(2)} GiB (target < 2 GiB)`);
+    const pages = await measurePageLoads(RUNS);
+    if (!pages) console.log('page loads: skipped, no build/ (npm run build first)');
+    else {
+      console.log('\npage loads with the demo data, server time over loopback (target < 300 ms):');
+      for (const p of pages) console.log(`  ${p.page.padEnd(13)} first ${p.first.toFixed(0).padStart(5)} ms   then median ${p.median.toFixed(0).padStart(4)} ms`);
+    }
     console.log(`total bench time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
