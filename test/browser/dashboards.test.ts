@@ -51,9 +51,10 @@ async function hydrated() {
   await page.waitForFunction(() => !document.querySelector('.plot-server') && document.documentElement.dataset.hydrated !== 'no');
 }
 
-/** Picks the second option of a filter select (the first is "All …"); the form submits itself. */
-async function chooseFilter(id: string, param: string): Promise<string> {
-  const value = await page.locator(`#${id} option`).nth(1).getAttribute('value');
+/** Picks an option of a filter select (by default the second; the first is "All …"); the form submits itself. */
+async function chooseFilter(id: string, param: string, option?: string): Promise<string> {
+  const choice = option ? page.locator(`#${id} option`, { hasText: option }) : page.locator(`#${id} option`).nth(1);
+  const value = await choice.getAttribute('value');
   expect(value).toBeTruthy();
   await page.selectOption(`#${id}`, value!);
   await page.waitForURL((url) => url.searchParams.get(param) === value);
@@ -73,10 +74,15 @@ async function drillDown(link: Locator, keeps: Record<string, string>) {
   return url;
 }
 
-/** The tallest bar of a live chart matching `selector` (a zero-height bar cannot be clicked). */
-async function tallest(selector: string): Promise<Locator> {
-  const bars = page.locator(`.plot-live ${selector}`);
-  const heights = await bars.evaluateAll((els) => els.map((el) => (el as SVGGraphicsElement).getBBox().height));
+/** The largest bar of the live charts matching `selector` (an empty bar cannot be clicked). */
+async function largest(selector: string): Promise<Locator> {
+  const bars = page.locator(selector);
+  const heights = await bars.evaluateAll((els) =>
+    els.map((el) => {
+      const box = (el as SVGGraphicsElement).getBBox();
+      return box.width * box.height;
+    })
+  );
   expect(heights.length).toBeGreaterThan(0);
   return bars.nth(heights.indexOf(Math.max(...heights)));
 }
@@ -105,7 +111,7 @@ describe('report pages in Chromium', () => {
     await expect(page.getByTestId('forecast-row').count()).resolves.toBeGreaterThan(1);
     const owner = await chooseFilter('filter-owner', 'owner');
     await screenshot('forecast.png');
-    const bar = await tallest('svg.plot a[href*="forecast_category=Pipeline"] rect');
+    const bar = await largest('.plot-live svg.plot a[*|href*="forecast_category=Pipeline"] rect');
     const url = await drillDown(bar, { owner, status: 'open', forecast_category: 'Pipeline' });
     expect(url.searchParams.get('period')).toMatch(/^FY\d{4}Q[1-4]$/);
     await expect(page.getByTestId('deals-heading').innerText()).resolves.toMatch(/^Open deals closing in FY\d{4} Q[1-4] · forecast category Pipeline · owner /);
@@ -127,6 +133,97 @@ describe('report pages in Chromium', () => {
     await page.getByRole('button', { name: /Pushes/ }).click();
     await screenshot('stuck-deals.png');
     await drillDown(page.locator('[data-testid="stuck-row"] a').first(), { owner, status: 'open' });
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('funnel: stages in order, filter by lead source, a bar opens the open deals of its stage', async () => {
+    await open('/funnel');
+    await expect(page.locator('.plot-live h2').first().innerText()).resolves.toBe('Opportunity funnel');
+    await expect(page.locator('.plot-live .takeaway').first().innerText()).resolves.toMatch(/^\d+% of [\d,]+ deals reached Won/);
+    await expect(page.getByTestId('funnel-row').last().locator('td').first().innerText()).resolves.toBe('Won');
+    await expect(page.getByTestId('lead-row').count()).resolves.toBeGreaterThan(1);
+    const source = await chooseFilter('filter-source', 'lead_source');
+    await screenshot('funnel.png');
+    // The bar of the first stage with open deals (its table cell is a link).
+    const stage = await page.locator('[data-testid="funnel-row"]:has(a)').first().locator('td').first().innerText();
+    const bar = page.locator(`.plot-live svg.plot a rect[aria-label^="${stage}:"]`);
+    const url = await drillDown(bar, { lead_source: source, status: 'open', date_field: 'created' });
+    expect(url.searchParams.get('stage')).toBeTruthy();
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('win rates: trend and groups with sample sizes, filter by type, a bar opens the closed deals', async () => {
+    await open('/win-rates');
+    await expect(page.getByTestId('win-rate-total').innerText()).resolves.toMatch(/n = [\d,]+ closed deals/);
+    await expect(page.locator('.plot-live svg.plot text', { hasText: /^n=\d+/ }).count()).resolves.toBeGreaterThan(1);
+    const type = await chooseFilter('filter-type', 'type');
+    await screenshot('win-rates.png');
+    const bar = await largest('[data-testid="win-rate-owner"] .plot-live svg.plot a rect');
+    const url = await drillDown(bar, { type, status: 'closed' });
+    expect(url.searchParams.get('owner')).toBeTruthy();
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('stage durations: boxes per stage with the slowest named, filter by period, a stage opens its open deals', async () => {
+    await open('/durations');
+    await expect(page.locator('.plot-live .takeaway').first().innerText()).resolves.toMatch(/is the slowest stage/);
+    await expect(page.locator('[data-testid="duration-row"] .badge', { hasText: 'Slowest' }).count()).resolves.toBe(1);
+    const period = await chooseFilter('filter-period', 'period', '(this quarter)');
+    expect(period).toMatch(/^FY\d{4}Q[1-4]$/);
+    await screenshot('durations.png');
+    const stage = await page.locator('[data-testid="duration-row"]:has(a)').first().locator('td').first().innerText();
+    const bar = page.locator(`.plot-live svg.plot a rect[aria-label^="${stage.replace(/\s*Slowest$/, '')}:"]`);
+    const url = await drillDown(bar, { status: 'open' });
+    expect(url.searchParams.get('period')).toBeNull(); // open deals now: the visits' period does not apply
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('sources: won amount and conversion per source, filter by owner, a bar opens the won deals of a source', async () => {
+    await open('/sources');
+    await expect(page.getByTestId('source-row').count()).resolves.toBeGreaterThan(1);
+    const owner = await chooseFilter('filter-owner', 'owner');
+    await screenshot('sources.png');
+    const bar = await largest('.plot-live svg.plot a rect');
+    const url = await drillDown(bar, { owner, status: 'won', date_field: 'created' });
+    expect(url.searchParams.get('lead_source')).toBeTruthy();
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('snapshots: compares two snapshots as a waterfall, the End bar opens the open deals of the period', async () => {
+    await open('/snapshots');
+    await expect(page.getByTestId('waterfall-table').locator('tbody tr').count()).resolves.toBe(11);
+    const oldest = await page.locator('#compare-base option').last().getAttribute('value');
+    await page.selectOption('#compare-base', oldest!);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL((url) => url.searchParams.get('base') === oldest);
+    await page.waitForLoadState('networkidle');
+    await hydrated();
+    await expect(page.locator('.plot-live .takeaway').first().innerText()).resolves.toMatch(/^The period's open pipeline (grew|shrank|did not change)/);
+    await screenshot('snapshots-compare.png');
+    const later = await page.locator('#compare-later').inputValue();
+    const url = await drillDown(page.locator('.plot-live svg.plot a rect[aria-label^="End:"]'), { snapshot: later, status: 'open' });
+    expect(url.searchParams.get('period')).toMatch(/^FY\d{4}Q[1-4]$/);
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('overview: forecast, cycle, stuck count and sparklines; another snapshot; a figure opens its deals', async () => {
+    await open('/');
+    for (const id of ['kpi-forecast', 'kpi-cycle', 'kpi-stuck']) {
+      await expect(page.locator(`[data-testid="${id}"] .kpi-value`).innerText(), id).resolves.toMatch(/\d/);
+    }
+    await expect(page.locator('[data-testid="kpi-open-pipeline"] .kpi-chart svg.plot').count()).resolves.toBe(1);
+    await screenshot('overview-kpis.png');
+    // The snapshot select is the overview's filter.
+    const older = await page.locator('#snapshot-select option').nth(1).getAttribute('value');
+    await page.selectOption('#snapshot-select', older!);
+    await page.waitForURL((url) => url.searchParams.get('snapshot') === older);
+    await page.waitForLoadState('networkidle');
+    await hydrated();
+    await expect(page.locator('h1 + p').innerText()).resolves.toContain(`Snapshot #${older}`);
+    const url = await drillDown(page.locator('[data-testid="kpi-open-pipeline"] .kpi-value a'), { snapshot: older!, status: 'open' });
+    const listed = Number((await page.locator('[data-testid="deals-heading"] + p').innerText()).replace(/[^\d].*$/s, ''));
+    expect(listed).toBeGreaterThan(0);
+    expect(url.pathname).toBe('/deals');
     expect(watch.problems).toEqual([]);
   });
 });

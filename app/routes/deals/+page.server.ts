@@ -1,0 +1,40 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { readFilters, type DealFilters } from '$lib/filters';
+import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
+import type { DealRow } from '../../../analytics/metrics/deals';
+
+/** Rows sent to the page; the CSV link has them all. */
+const SHOWN = 500;
+const STATUSES = ['open', 'won', 'lost', 'closed'] as const;
+
+export const load: PageServerLoad = async ({ url }) => {
+  const filters = readFilters(url);
+  const get = (k: string) => url.searchParams.get(k)?.trim() || undefined;
+  const status = get('status');
+  const dateField = get('date_field');
+  if (status && !(STATUSES as readonly string[]).includes(status)) error(400, 'status must be open, won, lost or closed');
+  if (dateField && dateField !== 'close' && dateField !== 'created') error(400, 'date_field must be close or created');
+  const drill: DealFilters = {
+    stage: get('stage'),
+    status: status as DealFilters['status'],
+    forecast_category: get('forecast_category'),
+    date_field: dateField as DealFilters['date_field']
+  };
+  const id = await snapshotId(filters.snapshot);
+  const params: Record<string, string | undefined> = { ...filters, ...drill };
+  const [result, options] = await Promise.all([metric('deals', params), filterOptions(id)]);
+  const rows = result.rows as DealRow[];
+  const query = new URLSearchParams(Object.entries({ ...params, format: 'csv' }).filter((e): e is [string, string] => !!e[1])).toString();
+  return {
+    empty: result.snapshot_id === null,
+    filters,
+    drill,
+    options,
+    note: result.note,
+    total: rows.length,
+    rows: rows.slice(0, SHOWN),
+    shown: SHOWN,
+    csvHref: `/api/metrics/deals?${query}`
+  };
+};

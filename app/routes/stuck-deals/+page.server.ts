@@ -1,0 +1,38 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { STUCK_REASONS, stuckReasonsChart, type StuckReasonRow } from '$lib/charts/stuck-reasons-chart';
+import { metricParams, readFilters, toQuery } from '$lib/filters';
+import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
+import { renderChart } from '$lib/server/render-chart';
+import type { StuckDealRow } from '../../../analytics/metrics/stuck-deals';
+
+const FIELDS = ['owner', 'lead_source', 'type'] as const;
+
+export const load: PageServerLoad = async ({ url, parent }) => {
+  const filters = readFilters(url, FIELDS);
+  const reason = url.searchParams.get('reason')?.trim() || undefined;
+  if (reason && !STUCK_REASONS.some((r) => r.reason === reason)) error(400, `reason must be one of ${STUCK_REASONS.map((r) => r.reason).join(', ')}`);
+  const id = await snapshotId(filters.snapshot);
+  const params = metricParams(filters, FIELDS);
+  const [result, options, { locale }] = await Promise.all([metric('stuck-deals', params), filterOptions(id), parent()]);
+  const all = result.rows as StuckDealRow[];
+  const summary: StuckReasonRow[] = STUCK_REASONS.map((r) => {
+    const hit = all.filter((d) => d.reasons.includes(r.reason));
+    return { reason: r.reason, deals: hit.length, amount: hit.reduce((s, d) => s + (d.amount ?? 0), 0) };
+  });
+  const chartOptions = { currency: options.corporate_currency, locale, filters, total: all.length };
+  return {
+    empty: result.snapshot_id === null,
+    filters,
+    reason,
+    options,
+    note: result.note,
+    total: all.length,
+    totalAmount: all.reduce((s, d) => s + (d.amount ?? 0), 0),
+    rows: reason ? all.filter((d) => d.reasons.includes(reason)) : all,
+    summary,
+    chartOptions,
+    chartSvg: renderChart(stuckReasonsChart, summary, { ...chartOptions, width: 640 }),
+    csvHref: `/api/metrics/stuck-deals${toQuery({ ...params, format: 'csv' })}`
+  };
+};
