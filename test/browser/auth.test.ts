@@ -48,12 +48,17 @@ describe('sign-in', () => {
     await page.waitForURL(/\/funnel\?period=FY2026Q3$/);
     const cookie = (await page.context().cookies()).find((c) => c.name === 'pipelens_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false });
-    await page.goto(`${server.url}/audit`);
+    await page.click('nav >> text=Audit log');
+    await page.waitForURL(/\/audit$/);
     expect(await page.locator('table').textContent()).toContain('sign in');
     await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
     const api = await page.request.get(`${server.url}/api/snapshots`);
     expect(api.status()).toBe(200);
     expect((await fetch(`${server.url}/api/snapshots`)).status).toBe(401);
+    await page.click('nav >> text=Sign out');
+    await page.waitForURL(/\/signin$/);
+    await page.goto(`${server.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/signin');
     expect(watch.problems).toEqual([]);
   });
 });
