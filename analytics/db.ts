@@ -43,7 +43,13 @@ export function openDatabase(path: string = resolveDbPath()): Promise<Database> 
 async function createDatabase(path: string): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
-  const instance = await DuckDBInstance.create(path, { memory_limit: process.env.PIPELENS_MEMORY_LIMIT || '1GB' });
+  // Perfect-hash aggregates are off: a read during a concurrent upload once failed with
+  // "Perfect hash aggregate: aggregate group … exceeded total groups" (column statistics
+  // seen mid-append); ordinary hash aggregates do not rely on them.
+  const instance = await DuckDBInstance.create(path, {
+    memory_limit: process.env.PIPELENS_MEMORY_LIMIT || '1GB',
+    perfect_ht_threshold: '0'
+  });
   // DuckDB runs one write transaction per connection; serialize ours so that
   // concurrent uploads queue instead of failing on a write-write conflict.
   let writeQueue: Promise<unknown> = Promise.resolve();

@@ -11,7 +11,8 @@ import { funnel } from './funnel';
 import { leadFunnel } from './lead-funnel';
 import { openPipeline } from './open-pipeline';
 import { overview } from './overview';
-import { pipelineChanges } from './pipeline-changes';
+import { pipelineChangeDeals } from './pipeline-change-deals';
+import { BUCKETS, pipelineChanges } from './pipeline-changes';
 import { sourceConversion } from './source-conversion';
 import { stageDurations } from './stage-durations';
 import { stuckDeals } from './stuck-deals';
@@ -30,6 +31,7 @@ export const METRICS: Record<string, Metric> = Object.fromEntries(
     forecastAccuracy,
     stuckDeals,
     pipelineChanges,
+    pipelineChangeDeals,
     velocity,
     overview,
     openPipeline,
@@ -37,7 +39,7 @@ export const METRICS: Record<string, Metric> = Object.fromEntries(
   ].map((m) => [m.name, m as Metric])
 );
 
-const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'status', 'forecast_category', 'date_field'];
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'status', 'forecast_category', 'date_field', 'bucket'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -118,8 +120,8 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     filters.from = q.from;
     filters.to = q.to;
   }
-  const choices = { status: ['open', 'won', 'lost', 'closed'], date_field: ['close', 'created'] } as const;
-  for (const key of ['status', 'date_field'] as const) {
+  const choices = { status: ['open', 'won', 'lost', 'closed'], date_field: ['close', 'created'], bucket: BUCKETS } as const;
+  for (const key of ['status', 'date_field', 'bucket'] as const) {
     const v = params[key];
     if (v === undefined) continue;
     if (!(choices[key] as readonly string[]).includes(v)) throw new BadParameterError(key, `one of ${choices[key].join(', ')}`);

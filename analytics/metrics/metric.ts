@@ -11,8 +11,9 @@ export interface Filters {
   type?: string;
   pipeline?: string;
   by?: string;
-  /** pipeline-changes: the earlier snapshot */
+  /** pipeline-changes: the earlier snapshot; pipeline-change-deals: the bucket listed */
   base?: number;
+  bucket?: string;
   /** deals (drill-down): narrow to one stage, status, forecast category; which date the period applies to */
   stage?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';

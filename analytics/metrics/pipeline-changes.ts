@@ -1,6 +1,6 @@
 import { BadParameterError } from '../errors';
 import { fiscalQuarterOf } from '../fiscal';
-import type { Metric } from './metric';
+import type { Filters, Metric, MetricContext } from './metric';
 import { DEAL_FILTER, dealFilterParams } from './sql';
 
 export interface PipelineChangeRow {
@@ -18,11 +18,15 @@ export const BUCKETS = ['start', 'new', 'pulled_in', 'reopened', 'increased', 'd
  * start + new + pulled_in + reopened + increased − decreased − pushed_out − won − lost − removed = end
  * holds to the cent. Filters apply to each snapshot's deals as they are there.
  */
-export const PIPELINE_CHANGES_SQL = `
+/** Every deal open in the period at A or B, with its bucket (shared with pipeline-change-deals). */
+export const BUCKETED_DEALS_SQL = `
   WITH a AS (SELECT * FROM deal_states d WHERE d.snapshot_id = $base AND ${DEAL_FILTER}),
   b AS (SELECT * FROM deal_states d WHERE d.snapshot_id = $snapshot AND ${DEAL_FILTER}),
   paired AS (
-    SELECT a.deal_id IS NOT NULL AS at_a, b.deal_id IS NOT NULL AS at_b,
+    SELECT coalesce(b.deal_id, a.deal_id) AS deal_id, coalesce(b.name, a.name) AS deal,
+           coalesce(b.owner_name, b.owner_id, a.owner_name, a.owner_id) AS owner,
+           a.stage AS stage_a, b.stage AS stage_b, a.close_date AS close_date_a, b.close_date AS close_date_b,
+           a.deal_id IS NOT NULL AS at_a, b.deal_id IS NOT NULL AS at_b,
            coalesce(NOT a.closed, false) AS open_a, coalesce(a.closed, false) AS closed_a,
            coalesce(NOT a.closed AND a.close_date BETWEEN $from::DATE AND $to::DATE, false) AS in_p_a,
            coalesce(NOT b.closed, false) AS open_b, coalesce(b.won, false) AS won_b, coalesce(b.closed AND NOT b.won, false) AS lost_b,
@@ -46,7 +50,10 @@ export const PIPELINE_CHANGES_SQL = `
         WHEN in_p_b AND open_a THEN 'pulled_in'
       END AS bucket
     FROM paired WHERE in_p_a OR in_p_b
-  ),
+  )`;
+
+export const PIPELINE_CHANGES_SQL = `
+  ${BUCKETED_DEALS_SQL},
   moves AS (
     SELECT bucket, count(*) AS deals,
            sum(CASE WHEN bucket IN ('new', 'reopened', 'pulled_in') THEN amount_b
@@ -73,23 +80,28 @@ export const pipelineChanges: Metric<PipelineChangeRow> = {
     'removed (absent or deleted at B): at A’s amount. Increased/decreased: the change in amount of deals in the period at both. Amounts in the ' +
     'corporate currency, rounded to the cent per deal.',
   accepts: ['base', 'from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline'],
-  async run(filters, { db, settings, asOf }) {
-    const base = filters.base ?? (await previousSnapshot(db, filters.snapshot));
-    const [baseRow] = await db.query<{ earlier: boolean }>(
-      `SELECT (SELECT as_of FROM snapshots WHERE snapshot_id = $base) <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot) AS earlier`,
-      { base, snapshot: filters.snapshot }
-    );
-    if (!baseRow.earlier) throw new BadParameterError('base', 'must be a snapshot taken before the compared one');
-    const quarter = fiscalQuarterOf(asOf, settings.fiscal_year_start_month);
-    return db.query<PipelineChangeRow>(PIPELINE_CHANGES_SQL, {
-      snapshot: filters.snapshot,
-      base,
-      from: filters.from ?? quarter.from,
-      to: filters.to ?? quarter.to,
-      ...dealFilterParams(filters)
-    });
+  async run(filters, ctx) {
+    return ctx.db.query<PipelineChangeRow>(PIPELINE_CHANGES_SQL, await comparisonParams(filters, ctx));
   }
 };
+
+/** The parameters of a comparison: base (default the snapshot before), period (default the later snapshot's quarter), filters. */
+export async function comparisonParams(filters: Filters, { db, settings, asOf }: MetricContext) {
+  const base = filters.base ?? (await previousSnapshot(db, filters.snapshot));
+  const [baseRow] = await db.query<{ earlier: boolean }>(
+    `SELECT (SELECT as_of FROM snapshots WHERE snapshot_id = $base) <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot) AS earlier`,
+    { base, snapshot: filters.snapshot }
+  );
+  if (!baseRow.earlier) throw new BadParameterError('base', 'must be a snapshot taken before the compared one');
+  const quarter = fiscalQuarterOf(asOf, settings.fiscal_year_start_month);
+  return {
+    snapshot: filters.snapshot,
+    base,
+    from: filters.from ?? quarter.from,
+    to: filters.to ?? quarter.to,
+    ...dealFilterParams(filters)
+  };
+}
 
 async function previousSnapshot(db: Parameters<Metric['run']>[1]['db'], snapshot: number): Promise<number> {
   const [row] = await db.query<{ id: number }>(

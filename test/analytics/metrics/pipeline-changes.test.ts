@@ -62,3 +62,25 @@ describe('pipeline-changes', () => {
     await expect(metric('pipeline-changes', { snapshot: String(fixture.a) })).rejects.toThrow('bad parameter base');
   });
 });
+
+describe('pipeline-change-deals', () => {
+  const fixture = usePipelineFixture();
+
+  it('lists the deals of each bucket, adding up to the bucket', async () => {
+    const totals = (await fixture.metric('pipeline-changes')) as Row[];
+    for (const { bucket, deals, amount } of totals) {
+      const rows = await fixture.metric('pipeline-change-deals', { bucket });
+      expect(rows).toHaveLength(deals);
+      expect(rows.reduce((s, r) => s + (r.amount as number), 0)).toBeCloseTo(amount, 2);
+    }
+    expect(await fixture.metric('pipeline-change-deals', { bucket: 'removed' })).toEqual([
+      { deal_id: 'D8', deal: 'Eight: gone from B', owner: 'Bob Roy', bucket: 'removed', stage_a: 'Negotiation', stage_b: null, close_date_a: '2024-09-01', close_date_b: null, amount_a: 4000, amount_b: 0, amount: 4000 },
+      { deal_id: 'D7', deal: 'Seven: deleted', owner: 'Ann Lee', bucket: 'removed', stage_a: 'Qualification', stage_b: null, close_date_a: '2024-08-01', close_date_b: null, amount_a: 3000, amount_b: 0, amount: 3000 }
+    ]);
+  });
+
+  it('needs a bucket it knows', async () => {
+    await expect(fixture.metric('pipeline-change-deals')).rejects.toThrow('bad parameter bucket');
+    await expect(fixture.metric('pipeline-change-deals', { bucket: 'lost-and-found' })).rejects.toThrow('bad parameter bucket');
+  });
+});
