@@ -44,11 +44,13 @@ export interface WaterfallOptions extends ChartOptions {
   /** Links for the two totals (the open deals of the period at each snapshot). */
   startHref?: string | null;
   endHref?: string | null;
+  /** Link for a movement's deals (new, won, pushed out…): this followed by the bucket name. */
+  bucketHref?: string | null;
   /** "FY2026 Q4", for the title. */
   periodLabel?: string;
 }
 
-export function waterfallSteps(rows: WaterfallRow[], locale = DEFAULT_LOCALE, options: Pick<WaterfallOptions, 'startHref' | 'endHref'> = {}): Step[] {
+export function waterfallSteps(rows: WaterfallRow[], locale = DEFAULT_LOCALE, options: Pick<WaterfallOptions, 'startHref' | 'endHref' | 'bucketHref'> = {}): Step[] {
   const by = new Map(rows.map((r) => [r.bucket, r]));
   let running = by.get('start')?.amount ?? 0;
   return BUCKETS.map((b) => {
@@ -77,7 +79,7 @@ export function waterfallSteps(rows: WaterfallRow[], locale = DEFAULT_LOCALE, op
       amount: r.amount,
       deals: r.deals,
       text: signed(b.sign, r.amount, locale),
-      href: null
+      href: r.deals && options.bucketHref ? options.bucketHref + encodeURIComponent(b.bucket) : null
     };
   });
 }

@@ -42,7 +42,8 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     locale,
     periodLabel: period ? formatQuarter(period) : undefined,
     startHref: dealsHref({ snapshot: baseId }, { status: 'open', period }),
-    endHref: dealsHref({ snapshot: compareId }, { status: 'open', period })
+    endHref: dealsHref({ snapshot: compareId }, { status: 'open', period }),
+    bucketHref: `/snapshots/changes?${new URLSearchParams({ snapshot: compareId, base: baseId, ...(period ? { period } : {}) })}&bucket=`
   };
   return {
     snapshots,
