@@ -18,7 +18,7 @@ const USAGE = `usage:
   pipelens ingest [--db FILE] [--as-of ISO] [--format auto|salesforce|hubspot|pipedrive|mapped] [--mapping FILE] PATH…
   pipelens metric NAME [--db FILE] [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
                        [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
-                       deals only: [--stage X] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
+                       deals only: [--stage X] [--reached STAGE] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
   pipelens serve [--db FILE] [--port N]
   pipelens user add NAME --role viewer|uploader|admin [--db FILE]   (password read from standard input)
   pipelens token create NAME --role viewer|uploader|admin [--db FILE] (prints the token once)
@@ -42,6 +42,7 @@ const OPTIONS = {
   by: { type: 'string' },
   base: { type: 'string' },
   stage: { type: 'string' },
+  reached: { type: 'string' },
   status: { type: 'string' },
   'forecast-category': { type: 'string' },
   'date-field': { type: 'string' },
@@ -115,6 +116,7 @@ async function metricCommand(values: Values, [name]: string[]): Promise<number> 
     by: values.by,
     base: values.base,
     stage: values.stage,
+    reached: values.reached,
     status: values.status,
     forecast_category: values['forecast-category'],
     date_field: values['date-field']

@@ -16,6 +16,8 @@ export interface Filters {
   bucket?: string;
   /** deals (drill-down): narrow to one stage, status, forecast category; which date the period applies to */
   stage?: string;
+  /** deals: those the funnel counts as having reached this stage */
+  reached?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';
   forecast_category?: string;
   date_field?: 'close' | 'created';

@@ -65,6 +65,8 @@ export function withFilters(path: string, f: PageFilters, extra: Params = {}): s
 /** Drill-down parameters the deals list understands beyond the page filters. */
 export interface DealFilters {
   stage?: string;
+  /** the deals the funnel counts as having reached this stage */
+  reached?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';
   forecast_category?: string;
   date_field?: 'close' | 'created';
@@ -95,6 +97,7 @@ export function describeFilters(f: PageFilters & DealFilters, locale?: string): 
   else if (f.from) parts.push(`${dateWord} on or after ${formatDate(f.from, locale)}`);
   else if (f.to) parts.push(`${dateWord} on or before ${formatDate(f.to, locale)}`);
   if (f.stage) parts.push(`stage ${f.stage}`);
+  if (f.reached) parts.push(`that reached ${f.reached}`);
   if (f.forecast_category) parts.push(`forecast category ${f.forecast_category}`);
   if (f.owner) parts.push(`owner ${f.owner}`);
   if (f.lead_source) parts.push(`lead source ${f.lead_source}`);

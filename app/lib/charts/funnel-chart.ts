@@ -58,7 +58,7 @@ export function funnelChart(rows: FunnelChartRow[], options: ChartOptions): SVGS
     `${formatNumber(r.reached, locale)} · ${formatPercent(r.cumulative_conversion, locale)} of first` +
     (r.step_conversion !== null ? ` · ${formatPercent(r.step_conversion, locale)} go on` : '');
   const href = (r: FunnelChartRow) =>
-    isWonRow(r) ? dealsHref(filters, { status: 'won', date_field: 'created' }) : dealsHref(filters, { stage: r.stage, status: 'open', date_field: 'created' });
+    isWonRow(r) ? dealsHref(filters, { status: 'won', date_field: 'created' }) : dealsHref(filters, { reached: r.stage, date_field: 'created' });
 
   return Plot.plot({
     document,
@@ -86,7 +86,7 @@ export function funnelChart(rows: FunnelChartRow[], options: ChartOptions): SVGS
         href,
         ariaLabel: (r: FunnelChartRow) => `${r.stage}: ${label(r)}`,
         title: (r: FunnelChartRow) =>
-          `${r.stage}: ${label(r)}\n${isWonRow(r) ? 'Click for the won deals' : `Click for the ${formatNumber(r.open_count, locale)} deals open in this stage now`}`
+          `${r.stage}: ${label(r)}\n${isWonRow(r) ? 'Click for the won deals' : `Click for the ${formatNumber(r.reached, locale)} deals that reached this stage`}`
       }),
       Plot.text(list, { x: 'reached', y: 'stage', text: label, textAnchor: 'start', dx: 6, fill: 'currentColor' }),
       Plot.ruleX([0])

@@ -17,6 +17,7 @@ export const load: PageServerLoad = async ({ url }) => {
   if (dateField && dateField !== 'close' && dateField !== 'created') error(400, 'date_field must be close or created');
   const drill: DealFilters = {
     stage: get('stage'),
+    reached: get('reached'),
     status: status as DealFilters['status'],
     forecast_category: get('forecast_category'),
     date_field: dateField as DealFilters['date_field']

@@ -26,3 +26,17 @@ describe('deals (drill-down)', () => {
     await expect(metric('deals', { status: 'maybe' })).rejects.toThrow('bad parameter status');
   });
 });
+
+describe('deals that reached a stage', () => {
+  const fixture = usePipelineFixture();
+
+  it('are the deals the funnel counts for that stage', async () => {
+    const funnel = await fixture.metric('funnel');
+    for (const row of funnel.filter((r) => r.stage !== 'Won')) {
+      const deals = await fixture.metric('deals', { reached: row.stage as string });
+      expect(deals).toHaveLength(row.reached as number);
+    }
+    // Proposal: D1, D2 (skipped it), D3, D4 (created after it), D6, D10 (won), D11, D15
+    expect((await fixture.metric('deals', { reached: 'Proposal' })).map((r) => r.deal_id).sort()).toEqual(['D1', 'D10', 'D11', 'D15', 'D2', 'D3', 'D4', 'D6']);
+  });
+});

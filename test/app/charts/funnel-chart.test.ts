@@ -29,9 +29,9 @@ describe('funnelChart', () => {
     expect(svg).toContain('>2 · 20% of first</text>');
   });
 
-  it('links a stage to its open deals and Won to the won deals, created in the period', () => {
+  it('links a stage to the deals that reached it and Won to the won deals, created in the period', () => {
     const svg = render();
-    expect(svg).toContain('href="/deals?period=FY2026Q3&stage=Qualification&status=open&date_field=created"');
+    expect(svg).toContain('href="/deals?period=FY2026Q3&reached=Qualification&date_field=created"');
     expect(svg).toContain('href="/deals?period=FY2026Q3&status=won&date_field=created"');
   });
 });
