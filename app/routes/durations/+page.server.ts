@@ -7,17 +7,8 @@ import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
 import { renderChart } from '$lib/server/render-chart';
 import { visitDurations } from '$lib/server/visit-durations';
 import { parseFiscalQuarter } from '../../../analytics/fiscal';
+import type { StageDurationRow } from '../../../analytics/metrics/stage-durations';
 
-interface StageDurationRow {
-  stage: string;
-  sort_order: number;
-  visits: number;
-  mean_days: number | null;
-  median_days: number | null;
-  p75_days: number | null;
-  p90_days: number | null;
-  ongoing: number;
-}
 
 export const load: PageServerLoad = async ({ url, parent }) => {
   const filters = readFilters(url);

@@ -3,17 +3,8 @@ import { winRateBarsChart, winRateTrendChart, type WinRateChartRow } from '$lib/
 import { metricParams, readFilters } from '$lib/filters';
 import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
 import { renderChart } from '$lib/server/render-chart';
+import type { WinRateRow } from '../../../analytics/metrics/win-rates';
 
-interface WinRateRow {
-  [key: string]: unknown;
-  won: number;
-  lost: number;
-  closed: number;
-  win_rate_count: number | null;
-  won_amount: number;
-  lost_amount: number;
-  win_rate_amount: number | null;
-}
 
 const DIMENSIONS = [
   { by: 'owner', title: 'Win rate by owner' },
