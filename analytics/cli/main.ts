@@ -215,6 +215,9 @@ async function serveCommand(values: Values): Promise<number> {
   }
   console.log(`Pipelens on http://${process.env.HOST ?? 'localhost'}:${process.env.PORT} (database ${dbPath})`);
   await import(pathToFileURL(server).href);
+  // The first page a process renders pays for loading and compiling the renderer (~0.5 s):
+  // render one now rather than for the first visitor.
+  void fetch(`http://${process.env.HOST === '0.0.0.0' || !process.env.HOST ? '127.0.0.1' : process.env.HOST}:${process.env.PORT}/`).catch(() => undefined);
   return -1; // keep running
 }
 
