@@ -6,6 +6,7 @@ import { resolveSnapshotId } from '../snapshots';
 import type { FilterName, Filters, Metric } from './metric';
 import { forecast } from './forecast';
 import { forecastAccuracy } from './forecast-accuracy';
+import { forecastTrend } from './forecast-trend';
 import { deals } from './deals';
 import { funnel } from './funnel';
 import { leadFunnel } from './lead-funnel';
@@ -16,6 +17,7 @@ import { BUCKETS, pipelineChanges } from './pipeline-changes';
 import { sourceConversion } from './source-conversion';
 import { stageDurations } from './stage-durations';
 import { stuckDeals } from './stuck-deals';
+import { trends } from './trends';
 import { velocity } from './velocity';
 import { winRates } from './win-rates';
 
@@ -33,6 +35,8 @@ export const METRICS: Record<string, Metric> = Object.fromEntries(
     pipelineChanges,
     pipelineChangeDeals,
     velocity,
+    trends,
+    forecastTrend,
     overview,
     openPipeline,
     deals
