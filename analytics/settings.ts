@@ -31,6 +31,8 @@ export interface Settings {
   stages: StageOverride[];
   /** Largest upload accepted, in bytes. */
   max_upload_bytes: number;
+  /** pipelens prune: keep the latest snapshot per day up to daily_days old, per week up to weekly_days, per month up to monthly_days, then per quarter. */
+  retention: { daily_days: number; weekly_days: number; monthly_days: number };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -46,7 +48,8 @@ export const DEFAULT_SETTINGS: Settings = {
     { status: 'Closed - Not Converted' }
   ],
   stages: [],
-  max_upload_bytes: 200 * 1024 * 1024
+  max_upload_bytes: 200 * 1024 * 1024,
+  retention: { daily_days: 120, weekly_days: 365, monthly_days: 730 }
 };
 
 export function settingsPath(): string {
@@ -61,7 +64,7 @@ export function loadSettings(path = settingsPath()): Settings {
   } catch (err) {
     throw new BadParameterError('settings', `${path} is not valid JSON (${(err as Error).message})`);
   }
-  const settings = { ...DEFAULT_SETTINGS, ...parsed };
+  const settings = { ...DEFAULT_SETTINGS, ...parsed, retention: { ...DEFAULT_SETTINGS.retention, ...parsed.retention } };
   const m = settings.fiscal_year_start_month;
   if (!Number.isInteger(m) || m < 1 || m > 12) throw new BadParameterError('fiscal_year_start_month', 'must be 1..12');
   return settings;

@@ -76,9 +76,16 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
 const SNAPSHOT_TABLES = ['deals', 'stage_events', 'stage_visits', 'stage_visit_stats', 'leads', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
 
 export async function deleteSnapshot(db: Database, id: number): Promise<void> {
+  await deleteSnapshots(db, [id]);
+}
+
+/** Removes snapshots and everything they hold, all or none. */
+export async function deleteSnapshots(db: Database, ids: number[]): Promise<void> {
   await db.transaction(async (conn) => {
-    const reader = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM snapshots WHERE snapshot_id = $id`, { id });
-    if (!reader.getRowObjectsJS()[0].n) throw new NotFoundError(`snapshot ${id}`);
-    for (const table of SNAPSHOT_TABLES) await conn.run(`DELETE FROM ${table} WHERE snapshot_id = $id`, { id });
+    for (const id of ids) {
+      const reader = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM snapshots WHERE snapshot_id = $id`, { id });
+      if (!reader.getRowObjectsJS()[0].n) throw new NotFoundError(`snapshot ${id}`);
+      for (const table of SNAPSHOT_TABLES) await conn.run(`DELETE FROM ${table} WHERE snapshot_id = $id`, { id });
+    }
   });
 }

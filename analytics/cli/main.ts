@@ -10,6 +10,7 @@ import { runMetric } from '../metrics';
 import { toCsv } from '../output';
 import { openWorkspace } from '../workspace';
 import { backup, restore } from '../backup';
+import { prune } from '../retention';
 import { addUser, audit, authEnabled, createToken, revokeToken } from '../auth';
 import { userInfo } from 'node:os';
 import { loadDemoIfEmpty } from '../demo';
@@ -23,6 +24,7 @@ const USAGE = `usage:
   pipelens user add NAME --role viewer|uploader|admin [--db FILE]   (password read from standard input)
   pipelens token create NAME --role viewer|uploader|admin [--db FILE] (prints the token once)
   pipelens token revoke TOKEN_ID [--db FILE]
+  pipelens prune [--db FILE] [--dry-run]  (retention: fewer old snapshots, see the settings' retention)
   pipelens backup [--db FILE] DIR        (Parquet files and a manifest into an empty or new DIR)
   pipelens restore [--db FILE] DIR       (into a database file that does not exist yet)`;
 
@@ -48,6 +50,7 @@ const OPTIONS = {
   'date-field': { type: 'string' },
   port: { type: 'string' },
   role: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const;
 
@@ -70,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
         return await userCommand(values, rest);
       case 'token':
         return await tokenCommand(values, rest);
+      case 'prune':
+        return await pruneCommand(values);
       case 'backup':
         return await backupCommand(values, rest);
       case 'restore':
@@ -172,6 +177,18 @@ async function readStdin(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) text += chunk;
   return text;
+}
+
+async function pruneCommand(values: Values): Promise<number> {
+  const { db, settings } = await openWorkspace(resolveDbPath(values.db));
+  try {
+    const plan = await prune(db, settings, { dryRun: values['dry-run'] });
+    if (!values['dry-run'] && plan.remove.length) await audit(db, cliActor(), 'prune', null, `removed ${plan.remove.join(', ')}`);
+    console.log(JSON.stringify({ ...plan, dry_run: Boolean(values['dry-run']) }, null, 2));
+    return 0;
+  } finally {
+    db.close();
+  }
 }
 
 async function backupCommand(values: Values, [dir]: string[]): Promise<number> {

@@ -9,6 +9,7 @@ import { runMetric } from '../../../analytics/metrics';
 import { toArrow, toCsv } from '../../../analytics/output';
 import { SCHEMA_VERSION } from '../../../analytics/schema';
 import type { Settings } from '../../../analytics/settings';
+import { prune } from '../../../analytics/retention';
 import { deleteSnapshot, getSnapshot, listSnapshots } from '../../../analytics/snapshots';
 
 export interface ApiDeps {
@@ -69,6 +70,14 @@ export function createApi({ database, settings, authRequired = () => authEnabled
     await deleteSnapshot(db, id);
     await audit(db, c.get('actor'), 'delete snapshot', id);
     return c.body(null, 204);
+  });
+
+  api.post('/prune', need('admin'), async (c) => {
+    const db = await database();
+    const dryRun = ['1', 'true'].includes(c.req.query('dry_run') ?? '');
+    const plan = await prune(db, settings(), { dryRun });
+    if (!dryRun && plan.remove.length) await audit(db, c.get('actor'), 'prune', null, `removed ${plan.remove.join(', ')}`);
+    return c.json({ ...plan, dry_run: dryRun });
   });
 
   api.get('/audit', need('admin'), async (c) => c.json(await auditLog(await database())));

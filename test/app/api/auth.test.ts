@@ -41,6 +41,9 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
     const { snapshot_id } = await created.json();
     expect((await api.request(`/api/snapshots/${snapshot_id}`, as('uploader', { method: 'DELETE' }))).status).toBe(403);
     expect((await api.request('/api/audit', as('uploader'))).status).toBe(403);
+    expect((await api.request('/api/prune?dry_run=1', as('uploader', { method: 'POST' }))).status).toBe(403);
+    const plan = await api.request('/api/prune?dry_run=1', as('admin', { method: 'POST' }));
+    expect(await plan.json()).toMatchObject({ keep: [snapshot_id], remove: [], dry_run: true });
     expect((await api.request(`/api/snapshots/${snapshot_id}`, as('admin', { method: 'DELETE' }))).status).toBe(204);
   });
 
