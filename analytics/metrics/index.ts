@@ -14,6 +14,7 @@ import { openPipeline } from './open-pipeline';
 import { overview } from './overview';
 import { pipelineChangeDeals } from './pipeline-change-deals';
 import { BUCKETS, pipelineChanges } from './pipeline-changes';
+import { slippage, slippedAmount } from './slippage';
 import { sourceConversion } from './source-conversion';
 import { stageDurations } from './stage-durations';
 import { stuckDeals } from './stuck-deals';
@@ -37,6 +38,8 @@ export const METRICS: Record<string, Metric> = Object.fromEntries(
     velocity,
     trends,
     forecastTrend,
+    slippage,
+    slippedAmount,
     overview,
     openPipeline,
     deals
