@@ -282,6 +282,14 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE sessions (session_hash VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL);
       CREATE TABLE audit_log (logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, snapshot_id INTEGER, detail VARCHAR);
     `
+  },
+  {
+    version: 7,
+    name: 'snapshots record whether their export had a stage history',
+    sql: `
+      ALTER TABLE snapshots ADD COLUMN has_history BOOLEAN DEFAULT true;
+      UPDATE snapshots SET has_history = EXISTS (SELECT 1 FROM stage_events e WHERE e.snapshot_id = snapshots.snapshot_id);
+    `
   }
 ];
 

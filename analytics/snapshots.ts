@@ -79,7 +79,11 @@ export async function deleteSnapshot(db: Database, id: number): Promise<void> {
   await deleteSnapshots(db, [id]);
 }
 
-/** Removes snapshots and everything they hold, all or none. */
+/**
+ * Removes snapshots and everything they hold, all or none. Other snapshots are left as
+ * they are, including the stage events later history-less snapshots learnt from the
+ * removed ones: retention must not change the answers of what it keeps.
+ */
 export async function deleteSnapshots(db: Database, ids: number[]): Promise<void> {
   await db.transaction(async (conn) => {
     for (const id of ids) {

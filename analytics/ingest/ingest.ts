@@ -7,6 +7,7 @@ import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv } from './csv-scan';
 import { toUtf8, type Encoding } from './decode';
+import { rebuildSnapshotEvents } from '../snapshot-events';
 import { expandInputs, type InputFile } from './inputs';
 import {
   classifySalesforceFile,
@@ -126,20 +127,22 @@ async function stageAndWrite(
   const oppFile = staged.get('Opportunity')!;
   const exportKind = oppFile.present.has('SystemModstamp') || oppFile.present.has('StageSortOrder') ? 'data-export' : 'report';
 
+  const asOfText = asOf.toISOString().replace('T', ' ').replace('Z', '');
   const id = await inTransaction(conn, async () => {
     const [{ id }] = await queryRows<{ id: number }>(conn, `SELECT nextval('snapshot_id_seq')::INTEGER AS id`);
     await conn.run(
       `INSERT INTO snapshots VALUES ($id, 'salesforce', $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
-         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON)`,
+         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON, $has_history)`,
       {
         id,
         kind: exportKind,
-        as_of: asOf.toISOString().replace('T', ' ').replace('Z', ''),
+        as_of: asOfText,
         as_of_source: asOfSource,
         loaded_at: (opts.now ?? new Date()).toISOString().replace('T', ' ').replace('Z', ''),
         hash: contentHash,
         currency: prepared.corporateCurrency,
         has_activity: prepared.hasActivity,
+        has_history: staged.has('OpportunityHistory'),
         files: JSON.stringify(read.map(({ sha256: _, ...r }) => r)),
         ignored: JSON.stringify(ignored),
         warnings: JSON.stringify(prepared.warnings)
@@ -182,6 +185,7 @@ async function stageAndWrite(
       );
     }
     await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot: id });
+    await rebuildSnapshotEvents(conn, asOfText);
     for (const s of statuses) {
       await conn.run(`INSERT INTO lead_statuses VALUES ($id, $status, $sort_order, $converted, $closed)`, {
         id,

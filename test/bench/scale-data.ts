@@ -75,7 +75,7 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
     const day = `DATE '${LAST_SNAPSHOT}' - ${7 * w}`;
     const latest = w === 0;
     const [{ id }] = (await conn.runAndReadAll(`SELECT nextval('snapshot_id_seq')::INTEGER AS id`)).getRowObjectsJS() as { id: number }[];
-    await conn.run(`INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]')`, { id });
+    await conn.run(`INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]', true)`, { id });
     await conn.run(
       `INSERT INTO stages SELECT $id, 'default', stage, sort_order, probability, fc, closed, won, 'bench', sort_order - 1 FROM (VALUES
        ${STAGES.map(([s, p, fc], i) => `('${s}', ${i + 1}, ${p}, '${fc}', false, false)`).join(', ')},

@@ -1,0 +1,97 @@
+/**
+ * Exports without stage history (reports) get their stage events from the differences
+ * between snapshots; snapshots loaded in another order give the same answers.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../analytics/db';
+import { ingest } from '../../analytics/ingest/ingest';
+import { computeMetric, METRICS } from '../../analytics/metrics';
+import { DEFAULT_SETTINGS } from '../../analytics/settings';
+import { memoryDb } from '../helpers';
+
+const HEADER = 'Id,Name,StageName,Amount,CloseDate,CreatedDate,IsClosed,IsWon,OwnerName,LeadSource';
+// Three weekly report exports of four deals, no history file.
+const WEEKS: [string, string[]][] = [
+  ['2024-09-02T00:00:00Z', [
+    'R1,One,Prospecting,1000,09/30/24,08/01/24,FALSE,FALSE,Ann,Web',
+    'R2,Two,Prospecting,2000,10/15/24,08/05/24,FALSE,FALSE,Bob,Web',
+    'R4,Four,Qualification,4000,11/30/24,08/10/24,FALSE,FALSE,Ann,Partner'
+  ]],
+  ['2024-09-09T00:00:00Z', [
+    'R1,One,Qualification,1000,10/31/24,08/01/24,FALSE,FALSE,Ann,Web', // moved on, close date pushed a month
+    'R2,Two,Prospecting,2000,10/15/24,08/05/24,FALSE,FALSE,Bob,Web',
+    'R3,Three,Proposal,3000,10/01/24,09/05/24,FALSE,FALSE,Bob,Web', // new
+    'R4,Four,Qualification,4500,11/30/24,08/10/24,FALSE,FALSE,Ann,Partner' // amount changed, same stage
+  ]],
+  ['2024-09-16T00:00:00Z', [
+    'R1,One,Qualification,1000,10/31/24,08/01/24,FALSE,FALSE,Ann,Web',
+    'R2,Two,Closed Won,2000,09/14/24,08/05/24,TRUE,TRUE,Bob,Web', // won
+    'R4,Four,Proposal,4500,11/30/24,08/10/24,FALSE,FALSE,Ann,Partner' // R3 is gone
+  ]]
+];
+
+async function load(db: Database, order: number[]) {
+  for (const i of order) {
+    const [asOf, rows] = WEEKS[i];
+    await ingest(db, [{ name: 'Opportunity.csv', bytes: new TextEncoder().encode([HEADER, ...rows].join('\n') + '\n') }], { asOf, settings: DEFAULT_SETTINGS });
+  }
+}
+
+const idOf = async (db: Database, asOf: string) =>
+  (await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots WHERE as_of = $a::TIMESTAMP`, { a: asOf.replace('T', ' ').replace('Z', '') }))[0].id;
+
+describe('stage events from snapshot differences', () => {
+  it('records a deal when first seen and whenever its stage, close date or amount changes', async () => {
+    const db = await memoryDb();
+    await load(db, [0, 1, 2]);
+    const last = await idOf(db, WEEKS[2][0]);
+    const events = await db.query(
+      `SELECT deal_id, seq, strftime(event_at, '%m-%d') AS day, stage, amount, strftime(close_date, '%m-%d') AS close, origin
+       FROM stage_events WHERE snapshot_id = $s ORDER BY deal_id, seq`,
+      { s: last }
+    );
+    expect(events).toEqual([
+      { deal_id: 'R1', seq: 1, day: '09-02', stage: 'Prospecting', amount: 1000, close: '09-30', origin: 'snapshots' },
+      { deal_id: 'R1', seq: 2, day: '09-09', stage: 'Qualification', amount: 1000, close: '10-31', origin: 'snapshots' },
+      { deal_id: 'R2', seq: 1, day: '09-02', stage: 'Prospecting', amount: 2000, close: '10-15', origin: 'snapshots' },
+      { deal_id: 'R2', seq: 2, day: '09-16', stage: 'Closed Won', amount: 2000, close: '09-14', origin: 'snapshots' },
+      { deal_id: 'R4', seq: 1, day: '09-02', stage: 'Qualification', amount: 4000, close: '11-30', origin: 'snapshots' },
+      { deal_id: 'R4', seq: 2, day: '09-09', stage: 'Qualification', amount: 4500, close: '11-30', origin: 'snapshots' },
+      { deal_id: 'R4', seq: 3, day: '09-16', stage: 'Proposal', amount: 4500, close: '11-30', origin: 'snapshots' }
+    ]);
+    // durations at the snapshot interval: Prospecting R1 7 days, R2 14 days; Qualification R4 14 days (the amount change kept the visit)
+    const durations = (await computeMetric(db, DEFAULT_SETTINGS, 'stage-durations', {})).rows;
+    expect(durations.filter((r) => (r.visits as number) > 0).map((r) => [r.stage, r.visits, r.median_days])).toEqual([
+      ['Prospecting', 2, 10.5],
+      ['Qualification', 1, 14]
+    ]);
+    // R1's close date moved later once
+    expect((await computeMetric(db, DEFAULT_SETTINGS, 'slippage', {})).rows.map((r) => [r.deal_id, r.push_count, r.slip_days])).toEqual([['R1', 1, 31]]);
+    db.close();
+  });
+
+  it('gives every metric the same answers whatever order the snapshots arrive in', async () => {
+    const inOrder = await memoryDb();
+    const shuffled = await memoryDb();
+    await load(inOrder, [0, 1, 2]);
+    await load(shuffled, [2, 0, 1]);
+    for (const [asOf] of WEEKS) {
+      const [a, b] = [await idOf(inOrder, asOf), await idOf(shuffled, asOf)];
+      for (const name of Object.keys(METRICS)) {
+        if (['pipeline-changes', 'pipeline-change-deals', 'forecast-accuracy', 'trends', 'forecast-trend'].includes(name)) continue; // carry snapshot ids
+        const params = (id: number) => ({ snapshot: String(id) });
+        expect((await computeMetric(shuffled, DEFAULT_SETTINGS, name, params(b))).rows, `${name} at ${asOf}`).toEqual(
+          (await computeMetric(inOrder, DEFAULT_SETTINGS, name, params(a))).rows
+        );
+      }
+    }
+    // the comparisons too, once snapshot ids are left aside
+    const changes = async (db: Database) =>
+      (await computeMetric(db, DEFAULT_SETTINGS, 'pipeline-changes', { snapshot: String(await idOf(db, WEEKS[2][0])), base: String(await idOf(db, WEEKS[0][0])), period: 'FY2024Q4' })).rows;
+    expect(await changes(shuffled)).toEqual(await changes(inOrder));
+    const trend = async (db: Database) => (await computeMetric(db, DEFAULT_SETTINGS, 'trends', {})).rows.map(({ snapshot_id: _, ...r }) => r);
+    expect(await trend(shuffled)).toEqual(await trend(inOrder));
+    inOrder.close();
+    shuffled.close();
+  });
+});
