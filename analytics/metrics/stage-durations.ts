@@ -75,8 +75,8 @@ export const stageDurations: Metric<StageDurationRow> = {
   note:
     'Per stage, over completed visits that began in the period (all visits when no period): a visit runs from a deal’s first event in the stage ' +
     'to its first event in the next different stage, in fractional days; a return to a stage is a new visit. Median, p75 and p90 are continuous ' +
-    'quantiles with linear interpolation. Ongoing counts open deals still in their current visit. Visits come from the export’s stage history; ' +
-    'deals without history have none.',
+    'quantiles with linear interpolation. Ongoing counts open deals still in their current visit. Visits come from the export’s stage history, ' +
+    'or, for an export without one, from the differences between snapshots (to the resolution of the snapshot interval).',
   accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'],
   run(filters, { db }) {
     const { sql, params } = buildStageDurationsSql(filters);
