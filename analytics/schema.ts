@@ -287,7 +287,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 7,
     name: 'snapshots record whether their export had a stage history',
     sql: `
-      ALTER TABLE snapshots ADD COLUMN has_history BOOLEAN DEFAULT true;
+      ALTER TABLE snapshots ADD COLUMN has_history BOOLEAN;
       UPDATE snapshots SET has_history = EXISTS (SELECT 1 FROM stage_events e WHERE e.snapshot_id = snapshots.snapshot_id);
     `
   }
@@ -313,5 +313,8 @@ export async function migrate(conn: DuckDBConnection, upTo = SCHEMA_VERSION): Pr
     }
     ran.push(m.version);
   }
+  // Schema changes go into the database file now, not the WAL: DuckDB 1.5.6 failed to replay
+  // a WAL holding an ALTER TABLE … DEFAULT after a crash ("no default database set").
+  if (ran.length) await conn.run('CHECKPOINT');
   return ran;
 }
