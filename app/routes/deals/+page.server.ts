@@ -5,7 +5,7 @@ import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
 import type { DealRow } from '../../../analytics/metrics/deals';
 
 /** Rows sent to the page; the CSV link has them all. */
-const SHOWN = 500;
+const SHOWN = 200;
 const STATUSES = ['open', 'won', 'lost', 'closed'] as const;
 
 export const load: PageServerLoad = async ({ url }) => {
