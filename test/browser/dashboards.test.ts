@@ -221,7 +221,7 @@ describe('report pages in Chromium', () => {
     await hydrated();
     await expect(page.locator('h1 + p').innerText()).resolves.toContain(`Snapshot #${older}`);
     const url = await drillDown(page.locator('[data-testid="kpi-open-pipeline"] .kpi-value a'), { snapshot: older!, status: 'open' });
-    const listed = Number((await page.locator('[data-testid="deals-heading"] + p').innerText()).replace(/[^\d].*$/s, ''));
+    const listed = Number(/[\d,]+/.exec(await page.locator('[data-testid="deals-heading"] + p').innerText())![0].replace(/,/g, ''));
     expect(listed).toBeGreaterThan(0);
     expect(url.pathname).toBe('/deals');
     expect(watch.problems).toEqual([]);
