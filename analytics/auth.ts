@@ -151,3 +151,17 @@ export function auditLog(db: Database, limit = 500): Promise<AuditEntry[]> {
     { limit }
   );
 }
+
+/**
+ * A browser write from another site: browsers always send Origin on cross-site writes,
+ * scripts (curl, the CLI) send none. Hosts, not origins, are compared: without ORIGIN
+ * set, adapter-node takes every request for https.
+ */
+export function crossSiteWrite(method: string, origin: string | null | undefined, host: string | null | undefined): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(method) || !origin) return false;
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}

@@ -1,5 +1,5 @@
 import { redirect, type Handle } from '@sveltejs/kit';
-import { actorFromSession, authEnabled, OPEN_ACTOR, SESSION_COOKIE } from '../analytics/auth';
+import { actorFromSession, authEnabled, crossSiteWrite, OPEN_ACTOR, SESSION_COOKIE } from '../analytics/auth';
 import { getDatabase } from '$lib/server/gateway';
 
 /**
@@ -13,10 +13,9 @@ export const handle: Handle = async ({ event, resolve }) => {
     event.locals.actor = null;
     return resolve(event);
   }
-  // hosts, not origins: without ORIGIN set, adapter-node takes every request for https
+  // a page's forms always come with Origin; a write without one is not from our pages either
   const origin = event.request.headers.get('origin');
-  const host = event.request.headers.get('host');
-  if (!['GET', 'HEAD'].includes(event.request.method) && (!origin || new URL(origin).host !== host)) {
+  if (!['GET', 'HEAD'].includes(event.request.method) && (!origin || crossSiteWrite(event.request.method, origin, event.request.headers.get('host')))) {
     return new Response('cross-site form submission refused', { status: 403 });
   }
   if (!authEnabled()) {

@@ -46,3 +46,10 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'pipelens-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** A large, plain Opportunity.csv: `deals` open Prospecting deals with ids prefix0, prefix1, … */
+export function syntheticOpportunities(deals: number, idPrefix: string, closeDate = '2026-09-30'): Uint8Array<ArrayBuffer> {
+  const lines = ['"Id","StageName","Amount","CloseDate","CreatedDate","LeadSource"'];
+  for (let i = 0; i < deals; i++) lines.push(`"${idPrefix}${i}","Prospecting","${1000 + (i % 97)}","${closeDate}","2026-01-01 10:00:00","Web"`);
+  return new TextEncoder().encode(lines.join('\n') + '\n') as Uint8Array<ArrayBuffer>;
+}

@@ -7,13 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { syntheticOpportunities } from '../helpers';
 import { freePort, requireBuild, tempDir } from './harness';
-
-function bigExport(deals: number): Uint8Array {
-  const lines = ['"Id","StageName","Amount","CloseDate","CreatedDate","LeadSource"'];
-  for (let i = 0; i < deals; i++) lines.push(`"K${i}","Prospecting","${1000 + (i % 97)}","2026-09-30","2026-01-01 10:00:00","Web"`);
-  return new TextEncoder().encode(lines.join('\n') + '\n');
-}
 
 async function startBuild(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
@@ -56,7 +51,7 @@ describe('crash during an upload', () => {
     expect((await fetch(`${first.url}/api/snapshots`, { method: 'POST', body: form })).status).toBe(201);
     const before = await (await fetch(`${first.url}/api/snapshots`)).json();
 
-    const big = bigExport(400_000);
+    const big = syntheticOpportunities(400_000, 'K');
     const pending = upload(first.url, 'Opportunity.csv', big).then(
       (r) => r.status,
       () => 'connection lost'

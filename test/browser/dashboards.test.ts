@@ -4,46 +4,22 @@
  * the filter bar (the URL follows), one drill-down opens the deals behind a figure, and
  * a screenshot of the page lands in test/browser/screenshots/ for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, removeDir, requireBuild, SCREENSHOTS, startServer, tempDir, watchPage, type PageWatch, type RunningServer } from './harness';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowserSession, type PageWatch } from './harness';
 
-let server: RunningServer | undefined;
-let browser: BrowserContext | undefined;
-let serverDir: string | undefined;
-let browserDir: string | undefined;
+const session = useBrowserSession();
 let page: Page;
 let watch: PageWatch;
-
-beforeAll(async () => {
-  requireBuild();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  serverDir = tempDir('server');
-  browserDir = tempDir('chromium');
-  server = await startServer(join(serverDir, 'pipelens.duckdb'));
-  browser = await launchBrowser(browserDir);
-  page = await browser.newPage();
-  watch = watchPage(page);
+beforeAll(() => {
+  ({ page, watch } = session);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(browserDir);
-  removeDir(serverDir);
-});
-
-async function screenshot(name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
-}
+const screenshot = (name: string) => session.screenshot(name);
 
 /** Opens a page and waits until it is hydrated (every server chart replaced by the live one). */
 async function open(path: string) {
   await page.mouse.move(0, 0);
-  await page.goto(`${server!.url}${path}`, { waitUntil: 'networkidle' });
+  await page.goto(`${session.server.url}${path}`, { waitUntil: 'networkidle' });
   await hydrated();
 }
 

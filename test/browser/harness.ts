@@ -5,11 +5,12 @@
  * 4xx/5xx response collected so a test can insist there were none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(process.cwd(), 'test/browser/screenshots');
@@ -141,4 +142,44 @@ export function watchPage(page: Page): PageWatch {
 
 export function removeDir(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface BrowserSession {
+  server: RunningServer;
+  page: Page;
+  watch: PageWatch;
+  /** Full-page screenshot from the top (sticky bars would otherwise sit where the page was scrolled). */
+  screenshot: (name: string) => Promise<void>;
+}
+
+/**
+ * For a test file: the built server on a fresh database (demo loaded) and one watched
+ * Chromium page, started before the tests and removed after. Fields fill in at beforeAll.
+ */
+export function useBrowserSession(): BrowserSession {
+  const session = {} as BrowserSession;
+  let serverDir: string | undefined;
+  let browserDir: string | undefined;
+  let browser: BrowserContext | undefined;
+  beforeAll(async () => {
+    requireBuild();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    serverDir = tempDir('server');
+    browserDir = tempDir('chromium');
+    session.server = await startServer(join(serverDir, 'pipelens.duckdb'));
+    browser = await launchBrowser(browserDir);
+    session.page = await browser.newPage();
+    session.watch = watchPage(session.page);
+    session.screenshot = async (name) => {
+      await session.page.evaluate(() => window.scrollTo(0, 0));
+      await session.page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+    };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await session.server?.stop();
+    removeDir(browserDir);
+    removeDir(serverDir);
+  });
+  return session;
 }

@@ -4,49 +4,26 @@
  * Export through the file input, the new snapshot's overview, and a rejected upload.
  * Screenshots land in test/browser/screenshots/ (git-ignored) for a person to look at.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, removeDir, requireBuild, SCREENSHOTS, startServer, tempDir, watchPage, type PageWatch, type RunningServer } from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir, useBrowserSession, type PageWatch } from './harness';
 
 const EXPORT_DIR = resolve(process.cwd(), '../shared/data/salesforce-data-export');
 
-let server: RunningServer | undefined;
-let browser: BrowserContext | undefined;
-let serverDir: string | undefined;
-let browserDir: string | undefined;
+const session = useBrowserSession();
 let page: Page;
 let watch: PageWatch;
-
-beforeAll(async () => {
-  requireBuild();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  serverDir = tempDir('server');
-  browserDir = tempDir('chromium');
-  server = await startServer(join(serverDir, 'pipelens.duckdb'));
-  browser = await launchBrowser(browserDir);
-  page = await browser.newPage();
-  watch = watchPage(page);
+beforeAll(() => {
+  ({ page, watch } = session);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(browserDir);
-  removeDir(serverDir);
-});
-
-/** Full-page screenshot from the top (sticky bars would otherwise sit where the page was scrolled). */
-async function screenshot(name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
-}
+const screenshot = (name: string) => session.screenshot(name);
 
 /** Waits until the page is hydrated, so clicks and uploads go through the app's handlers. */
 async function open(path: string) {
   await page.mouse.move(0, 0); // no hovered link left preloading from the previous page
-  await page.goto(`${server!.url}${path}`, { waitUntil: 'networkidle' });
+  await page.goto(`${session.server.url}${path}`, { waitUntil: 'networkidle' });
   await page.waitForFunction(() => document.querySelector('.plot-live svg, .plot-live figure') !== null || !document.querySelector('.plot-server'));
 }
 

@@ -9,15 +9,10 @@ import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireBuild, startServer, tempDir } from '../browser/harness';
+import { syntheticOpportunities } from '../helpers';
 
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
-
-function bigExport(deals: number, seed: number): Uint8Array {
-  const lines = ['"Id","StageName","Amount","CloseDate","CreatedDate","LeadSource"'];
-  for (let i = 0; i < deals; i++) lines.push(`"L${seed}-${i}","Prospecting","${1000 + (i % 97)}","2026-12-15","2026-10-01 10:00:00","Web"`);
-  return new TextEncoder().encode(lines.join('\n') + '\n');
-}
 
 requireBuild();
 const dir = tempDir('load');
@@ -27,7 +22,7 @@ const uploads: number[] = [];
 const uploader = (async () => {
   for (let n = 0; uploading; n++) {
     const form = new FormData();
-    form.append('files', new File([bigExport(100_000, n) as Uint8Array<ArrayBuffer>], 'Opportunity.csv'));
+    form.append('files', new File([syntheticOpportunities(100_000, `L${n}-`, '2026-12-15')], 'Opportunity.csv'));
     const t = performance.now();
     const res = await fetch(`${server.url}/api/snapshots?as_of=2026-11-20T00:00:00Z`, { method: 'POST', body: form });
     if (res.status !== 201 && res.status !== 200) throw new Error(`upload answered ${res.status}`);

@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { allows, audit, auditLog, authEnabled, authenticate, OPEN_ACTOR, type Actor, type Role } from '../../../analytics/auth';
+import { allows, audit, auditLog, authEnabled, authenticate, crossSiteWrite, OPEN_ACTOR, type Actor, type Role } from '../../../analytics/auth';
 import { bodyLimit } from 'hono/body-limit';
 import type { Database } from '../../../analytics/db';
 import { BadParameterError, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../../../analytics/errors';
@@ -31,10 +31,8 @@ export function createApi({ database, settings, authRequired = () => authEnabled
       await next();
     };
 
-  // Browsers send Origin on cross-site writes; scripts (curl, the CLI) send none.
   api.use(async (c, next) => {
-    const origin = c.req.header('origin');
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && origin && new URL(origin).host !== new URL(c.req.url).host) {
+    if (crossSiteWrite(c.req.method, c.req.header('origin'), new URL(c.req.url).host)) {
       return c.json({ error: 'cross-site request refused' }, 403);
     }
     await next();

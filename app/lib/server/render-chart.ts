@@ -23,3 +23,11 @@ export function renderChart<D, O>(chart: ChartFunction<D, O>, data: D, options: 
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return markup;
 }
+
+/**
+ * What a page passes to PlotFigure: the rows and options (for the live chart after
+ * hydration) and the server-drawn markup at the report width.
+ */
+export function pageChart<D, O>(chart: ChartFunction<D, O>, chartRows: D, chartOptions: O, width = 960) {
+  return { chartRows, chartOptions, chartSvg: renderChart(chart, chartRows, { ...chartOptions, width }) };
+}

@@ -4,7 +4,7 @@ import { stageDurationChart, type DurationChartRow } from '$lib/charts/stage-dur
 import { metricParams, readFilters } from '$lib/filters';
 import { getDatabase, getSettings } from '$lib/server/gateway';
 import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
+import { pageChart } from '$lib/server/render-chart';
 import { visitDurations } from '$lib/server/visit-durations';
 import { parseFiscalQuarter } from '../../../analytics/fiscal';
 import type { StageDurationRow } from '../../../analytics/metrics/stage-durations';
@@ -45,8 +45,6 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     options,
     note: result.note,
     rows,
-    chartRows,
-    chartOptions,
-    chartSvg: renderChart(stageDurationChart, chartRows, { ...chartOptions, width: 960 })
+    ...pageChart(stageDurationChart, chartRows, chartOptions)
   };
 };

@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import { forecastChart, type ForecastChartRow } from '$lib/charts/forecast-chart';
 import { metricParams, readFilters, toQuery } from '$lib/filters';
 import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
+import { pageChart } from '$lib/server/render-chart';
 import type { ForecastRow } from '../../../analytics/metrics/forecast';
 
 export const load: PageServerLoad = async ({ url, parent }) => {
@@ -27,9 +27,7 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     options,
     note: result.note,
     rows,
-    chartRows,
-    chartOptions,
-    chartSvg: renderChart(forecastChart, chartRows, { ...chartOptions, width: 960 }),
+    ...pageChart(forecastChart, chartRows, chartOptions),
     csvHref: `/api/metrics/forecast${toQuery({ ...params, format: 'csv' })}`
   };
 };

@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import { funnelChart, type FunnelChartRow } from '$lib/charts/funnel-chart';
 import { metricParams, readFilters } from '$lib/filters';
 import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
+import { pageChart } from '$lib/server/render-chart';
 
 interface FunnelRow extends FunnelChartRow {
   open_amount: number;
@@ -45,8 +45,6 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     rows,
     leadRows: leadRows.filter((r) => r.sort_order !== null),
     leadTotal: leadRows.find((r) => r.sort_order === null) ?? null,
-    chartRows,
-    chartOptions,
-    chartSvg: renderChart(funnelChart, chartRows, { ...chartOptions, width: 960 })
+    ...pageChart(funnelChart, chartRows, chartOptions)
   };
 };

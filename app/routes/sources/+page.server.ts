@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import { sourceChart, type SourceChartRow } from '$lib/charts/source-chart';
 import { metricParams, readFilters } from '$lib/filters';
 import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
+import { pageChart } from '$lib/server/render-chart';
 
 interface SourceRow extends SourceChartRow {
   median_days_to_convert: number | null;
@@ -33,8 +33,6 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     options,
     note: result.note,
     rows,
-    chartRows,
-    chartOptions,
-    chartSvg: renderChart(sourceChart, chartRows, { ...chartOptions, width: 960 })
+    ...pageChart(sourceChart, chartRows, chartOptions)
   };
 };

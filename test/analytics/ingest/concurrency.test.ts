@@ -7,13 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../analytics/db';
 import { ingest } from '../../../analytics/ingest/ingest';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { SHARED_DATA, diskDb, ingestPaths } from '../../helpers';
-
-function bigExport(deals: number): Uint8Array {
-  const lines = ['"Id","StageName","Amount","CloseDate","CreatedDate"'];
-  for (let i = 0; i < deals; i++) lines.push(`"C${i}","Prospecting","${1000 + (i % 97)}","2026-09-30","2026-01-01 10:00:00"`);
-  return new TextEncoder().encode(lines.join('\n') + '\n');
-}
+import { SHARED_DATA, diskDb, ingestPaths, syntheticOpportunities } from '../../helpers';
 
 describe('concurrent uploads and reads', () => {
   let db: Database;
@@ -24,7 +18,7 @@ describe('concurrent uploads and reads', () => {
   afterAll(() => cleanup());
 
   it('runs two uploads at once one after the other, and reads during them see whole snapshots', async () => {
-    const big = ingest(db, [{ name: 'Opportunity.csv', bytes: bigExport(200_000) }], { settings: DEFAULT_SETTINGS, asOf: '2026-09-01' });
+    const big = ingest(db, [{ name: 'Opportunity.csv', bytes: syntheticOpportunities(200_000, 'C') }], { settings: DEFAULT_SETTINGS, asOf: '2026-09-01' });
     const small = ingestPaths(db, [join(SHARED_DATA, 'salesforce-data-export')]);
     const seen = new Set<string>();
     let done = false;
