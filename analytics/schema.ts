@@ -1,23 +1,44 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { FOREVER, VERSIONED, versionedViewSql } from './versions';
+
+/**
+ * Where the derived-row statements read and write: the stored tables of every snapshot
+ * (what migrations 3–5 rebuilt, before rows were versioned), or one snapshot's rows in
+ * the temp tables snap_deals / snap_events / snap_visits while it is being stored.
+ */
+export interface DerivedScope {
+  deals: string;
+  events: string;
+  visits: string;
+  /** the columns that name one deal's rows */
+  keys: string;
+  /** the snapshot_id to find a deal's stages under */
+  snapshot: string;
+}
+
+export const ALL_SNAPSHOTS: DerivedScope = { deals: 'deals', events: 'stage_events', visits: 'stage_visits', keys: 'snapshot_id, deal_id', snapshot: 'p.snapshot_id' };
+export const ONE_SNAPSHOT: DerivedScope = { deals: 'snap_deals', events: 'snap_events', visits: 'snap_visits', keys: 'deal_id', snapshot: '$snapshot' };
+
+const sameDeal = (scope: DerivedScope, a: string, b: string) => scope.keys.split(', ').map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
 
 /**
  * A visit is a run of consecutive events of one deal in the same stage (METRICS.md
  * "Stage visits"); it lasts until the first event of the next different stage, and the
- * last visit has no exit. `where` selects the stage_events rows (a constant, not input).
+ * last visit has no exit.
  */
-export function insertStageVisitsSql(where: 'true' | 'snapshot_id = $snapshot'): string {
-  return `INSERT INTO stage_visits
+export function insertStageVisitsSql(scope: DerivedScope): string {
+  return `INSERT INTO ${scope.visits}
     WITH changes AS (
-      SELECT snapshot_id, deal_id, seq, event_at, stage, origin,
-             lag(stage) OVER (PARTITION BY snapshot_id, deal_id ORDER BY seq) AS previous_stage
-      FROM stage_events WHERE ${where}
+      SELECT ${scope.keys}, seq, event_at, stage, origin,
+             lag(stage) OVER (PARTITION BY ${scope.keys} ORDER BY seq) AS previous_stage
+      FROM ${scope.events}
     )
-    SELECT snapshot_id, deal_id,
+    SELECT ${scope.keys},
            row_number() OVER visit::INTEGER, stage, event_at,
            lead(event_at) OVER visit, origin
     FROM changes
     WHERE previous_stage IS DISTINCT FROM stage
-    WINDOW visit AS (PARTITION BY snapshot_id, deal_id ORDER BY seq)`;
+    WINDOW visit AS (PARTITION BY ${scope.keys} ORDER BY seq)`;
 }
 
 // The views as version 2 made them; version 4 re-creates them with the stage bit.
@@ -50,30 +71,30 @@ const VIEWS_SQL = VIEWS_V2.replace('coalesce(o.sort_order, s.sort_order) AS sort
  * its pipeline's stage_bit numbering. Funnel reach and forecast calibration then group
  * deals by their mask, a few hundred distinct values, instead of joining every visit.
  */
-export function updateVisitedMasksSql(where: 'true' | 'snapshot_id = $snapshot'): string {
-  return `UPDATE deals SET visited_mask = m.mask
+export function updateVisitedMasksSql(scope: DerivedScope): string {
+  return `UPDATE ${scope.deals} SET visited_mask = m.mask
     FROM (
-      SELECT p.snapshot_id, p.deal_id, bit_or(1::UBIGINT << s.stage_bit) AS mask
-      FROM (SELECT snapshot_id, deal_id, stage FROM stage_visits WHERE ${where}
-            UNION ALL SELECT snapshot_id, deal_id, stage FROM deals WHERE ${where}) p
-      JOIN deals d ON d.snapshot_id = p.snapshot_id AND d.deal_id = p.deal_id
-      JOIN stages s ON s.snapshot_id = p.snapshot_id AND s.pipeline = d.pipeline AND s.stage = p.stage
-      GROUP BY p.snapshot_id, p.deal_id
+      SELECT ${scope.keys.split(', ').map((k) => `p.${k}`).join(', ')}, bit_or(1::UBIGINT << s.stage_bit) AS mask
+      FROM (SELECT ${scope.keys}, stage FROM ${scope.visits}
+            UNION ALL SELECT ${scope.keys}, stage FROM ${scope.deals}) p
+      JOIN ${scope.deals} d ON ${sameDeal(scope, 'd', 'p')}
+      JOIN stages s ON s.snapshot_id = ${scope.snapshot} AND s.pipeline = d.pipeline AND s.stage = p.stage
+      GROUP BY ALL
     ) m
-    WHERE deals.snapshot_id = m.snapshot_id AND deals.deal_id = m.deal_id`;
+    WHERE ${sameDeal(scope, scope.deals, 'm')}`;
 }
 
 /** Close-date pushes per deal: history rows whose close date is later than the previous row's (rows without one skipped). */
-export function updatePushCountsSql(where: 'true' | 'snapshot_id = $snapshot'): string {
-  return `UPDATE deals SET push_count = p.pushes
+export function updatePushCountsSql(scope: DerivedScope): string {
+  return `UPDATE ${scope.deals} SET push_count = p.pushes
     FROM (
-      SELECT snapshot_id, deal_id, count(*) FILTER (WHERE close_date > previous_close)::INTEGER AS pushes
-      FROM (SELECT snapshot_id, deal_id, close_date,
-                   lag(close_date) OVER (PARTITION BY snapshot_id, deal_id ORDER BY seq) AS previous_close
-            FROM stage_events WHERE ${where} AND close_date IS NOT NULL)
-      GROUP BY snapshot_id, deal_id
+      SELECT ${scope.keys}, count(*) FILTER (WHERE close_date > previous_close)::INTEGER AS pushes
+      FROM (SELECT ${scope.keys}, close_date,
+                   lag(close_date) OVER (PARTITION BY ${scope.keys} ORDER BY seq) AS previous_close
+            FROM ${scope.events} WHERE close_date IS NOT NULL)
+      GROUP BY ALL
     ) p
-    WHERE deals.snapshot_id = p.snapshot_id AND deals.deal_id = p.deal_id`;
+    WHERE ${sameDeal(scope, scope.deals, 'p')}`;
 }
 
 /**
@@ -81,12 +102,13 @@ export function updatePushCountsSql(where: 'true' | 'snapshot_id = $snapshot'): 
  * thresholds and the unfiltered stage durations read them instead of sorting every
  * visit again. They do not depend on stage settings (a visit's duration is a fact).
  */
-export function insertStageVisitStatsSql(where: 'true' | 'snapshot_id = $snapshot'): string {
+export function insertStageVisitStatsSql(scope: DerivedScope): string {
+  const snapshot = scope === ALL_SNAPSHOTS ? 'snapshot_id' : scope.snapshot;
   return `INSERT INTO stage_visit_stats
-    SELECT snapshot_id, stage, count(*)::INTEGER, avg(days), quantile_cont(days, 0.5), quantile_cont(days, 0.75), quantile_cont(days, 0.9)
-    FROM (SELECT snapshot_id, stage, (epoch(exited_at) - epoch(entered_at)) / 86400.0 AS days
-          FROM stage_visits WHERE ${where} AND exited_at IS NOT NULL)
-    GROUP BY snapshot_id, stage`;
+    SELECT ${snapshot}, stage, count(*)::INTEGER, avg(days), quantile_cont(days, 0.5), quantile_cont(days, 0.75), quantile_cont(days, 0.9)
+    FROM (SELECT ${scope.keys}, stage, (epoch(exited_at) - epoch(entered_at)) / 86400.0 AS days
+          FROM ${scope.visits} WHERE exited_at IS NOT NULL)
+    GROUP BY ALL`;
 }
 
 /** The most stages a pipeline may have: one bit each in visited_mask. */
@@ -96,8 +118,9 @@ export const MAX_STAGES_PER_PIPELINE = 64;
  * Schema versions, applied in order; a database records the versions it has.
  * Append a migration, never edit one that has shipped.
  *
- * Every fact is stored per snapshot (snapshot_id), so several snapshots of the same
- * deals coexist; stage settings are stored as derived from each export and overridden
+ * Every fact belongs to snapshots, so several snapshots of the same deals coexist: small
+ * per-snapshot tables carry a snapshot_id; deals, stage events, visits and leads are
+ * stored once per version and read through views with a snapshot_id (see versions.ts); stage settings are stored as derived from each export and overridden
  * at query time by the settings file (stage_overrides), so a settings change applies to
  * every snapshot without re-uploading.
  */
@@ -229,7 +252,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         exited_at TIMESTAMP,
         origin VARCHAR NOT NULL
       );
-      ${insertStageVisitsSql('true')};
+      ${insertStageVisitsSql(ALL_SNAPSHOTS)};
     `
   },
   {
@@ -245,7 +268,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
             FROM stages) b
       WHERE stages.snapshot_id = b.snapshot_id AND stages.pipeline = b.pipeline AND stages.stage = b.stage;
       ALTER TABLE deals ADD COLUMN visited_mask UBIGINT;
-      ${updateVisitedMasksSql('true')};
+      ${updateVisitedMasksSql(ALL_SNAPSHOTS)};
       ${VIEWS_SQL}
     `
   },
@@ -256,7 +279,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       DROP VIEW deal_states;
       DROP VIEW snapshot_stages;
       ALTER TABLE deals ADD COLUMN push_count INTEGER;
-      ${updatePushCountsSql('true')};
+      ${updatePushCountsSql(ALL_SNAPSHOTS)};
       CREATE TABLE stage_visit_stats (
         snapshot_id INTEGER NOT NULL,
         stage VARCHAR NOT NULL,
@@ -266,7 +289,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         p75_days DOUBLE,
         p90_days DOUBLE
       );
-      ${insertStageVisitStatsSql('true')};
+      ${insertStageVisitStatsSql(ALL_SNAPSHOTS)};
       ${VIEWS_SQL}
     `
   },
@@ -289,6 +312,53 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     sql: `
       ALTER TABLE snapshots ADD COLUMN has_history BOOLEAN;
       UPDATE snapshots SET has_history = EXISTS (SELECT 1 FROM stage_events e WHERE e.snapshot_id = snapshots.snapshot_id);
+    `
+  },
+  {
+    version: 8,
+    name: 'deals, stage events, stage visits and leads stored once per version, with the snapshot positions they hold in',
+    sql: `
+      DROP VIEW deal_states;
+      DROP VIEW snapshot_stages;
+      ALTER TABLE snapshots ADD COLUMN position BIGINT;
+      UPDATE snapshots SET position = p.position
+      FROM (SELECT snapshot_id, epoch_us(as_of) * 1000 + row_number() OVER (PARTITION BY as_of ORDER BY snapshot_id) - 1 AS position FROM snapshots) p
+      WHERE snapshots.snapshot_id = p.snapshot_id;
+      CREATE TABLE deal_rows (
+        deal_id VARCHAR NOT NULL, name VARCHAR, account_id VARCHAR, account_name VARCHAR, owner_id VARCHAR, owner_name VARCHAR,
+        pipeline VARCHAR NOT NULL, stage VARCHAR NOT NULL, amount DOUBLE, currency VARCHAR, amount_corporate DOUBLE,
+        probability DOUBLE, forecast_category VARCHAR, is_closed BOOLEAN, is_won BOOLEAN, close_date DATE, created_at TIMESTAMP,
+        last_activity_date DATE, last_modified_at TIMESTAMP, last_stage_change_at TIMESTAMP, lead_source VARCHAR, type VARCHAR,
+        visited_mask UBIGINT, push_count INTEGER,
+        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+      );
+      CREATE TABLE stage_event_rows (
+        deal_id VARCHAR NOT NULL, seq INTEGER NOT NULL, event_at TIMESTAMP NOT NULL, stage VARCHAR NOT NULL, amount DOUBLE,
+        amount_corporate DOUBLE, close_date DATE, probability DOUBLE, forecast_category VARCHAR, origin VARCHAR NOT NULL,
+        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+      );
+      CREATE TABLE stage_visit_rows (
+        deal_id VARCHAR NOT NULL, visit_no INTEGER NOT NULL, stage VARCHAR NOT NULL, entered_at TIMESTAMP NOT NULL,
+        exited_at TIMESTAMP, origin VARCHAR NOT NULL,
+        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+      );
+      CREATE TABLE lead_rows (
+        lead_id VARCHAR NOT NULL, status VARCHAR, lead_source VARCHAR, owner_id VARCHAR, owner_name VARCHAR, company VARCHAR,
+        created_at TIMESTAMP, is_converted BOOLEAN, converted_date DATE, converted_deal_id VARCHAR, last_modified_at TIMESTAMP,
+        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+      );
+      CREATE TEMP TABLE snapshot_ranges AS
+        SELECT snapshot_id, position AS valid_from, coalesce(lead(position) OVER (ORDER BY position), ${FOREVER}) AS valid_to FROM snapshots;
+      ${Object.values(VERSIONED)
+        .map((t) => `INSERT INTO ${t.table} SELECT ${t.columns.join(', ')}, valid_from, valid_to FROM ${t.view} JOIN snapshot_ranges USING (snapshot_id);`)
+        .join('\n      ')}
+      DROP TABLE snapshot_ranges;
+      DROP TABLE deals;
+      DROP TABLE stage_events;
+      DROP TABLE stage_visits;
+      DROP TABLE leads;
+      ${Object.values(VERSIONED).map((t) => `${versionedViewSql(t)};`).join('\n      ')}
+      ${VIEWS_SQL}
     `
   }
 ];

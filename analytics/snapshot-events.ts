@@ -1,54 +1,106 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { insertStageVisitStatsSql, insertStageVisitsSql, updatePushCountsSql, updateVisitedMasksSql } from './schema';
-import { deriveStages, type StageHints } from './stages';
+import { queryRows } from './db';
+import { insertStageVisitStatsSql, insertStageVisitsSql, ONE_SNAPSHOT, updatePushCountsSql, updateVisitedMasksSql } from './schema';
+import { deriveStages, type StageHints, type StageSetting } from './stages';
+import { storeSnapshotRows, VERSIONED } from './versions';
 
 /**
- * Stage events for snapshots whose export had no stage history (reports, and later
- * Pipedrive or mapped CSVs): the differences between consecutive snapshots. A deal gets
- * an event at the as_of of the first snapshot that shows it and of every later one in
- * which its stage, close date or amount differs from the snapshot before, so durations
- * have the resolution of the snapshot interval. Exports with a history keep their own.
+ * One snapshot's deals and stage events are staged in temp tables (snap_deals,
+ * snap_events), then its visits, visit statistics, push counts and visited-stage masks
+ * are derived from them and everything is stored as versions (versions.ts).
+ */
+export async function createSnapshotTables(conn: DuckDBConnection): Promise<void> {
+  for (const [temp, t] of [['snap_deals', VERSIONED.deals], ['snap_events', VERSIONED.stage_events], ['snap_visits', VERSIONED.stage_visits]] as const) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${temp} AS SELECT ${t.columns.join(', ')} FROM ${t.table} LIMIT 0`);
+  }
+}
+
+export async function storeDealsAndEvents(conn: DuckDBConnection, snapshot: number, position: bigint): Promise<void> {
+  const at = { snapshot };
+  await conn.run(`UPDATE snap_deals SET visited_mask = NULL, push_count = 0`);
+  await conn.run(`DELETE FROM snap_visits`);
+  await conn.run(insertStageVisitsSql(ONE_SNAPSHOT));
+  await conn.run(`DELETE FROM stage_visit_stats WHERE snapshot_id = $snapshot`, at);
+  await conn.run(insertStageVisitStatsSql(ONE_SNAPSHOT), at);
+  await conn.run(updatePushCountsSql(ONE_SNAPSHOT));
+  await conn.run(updateVisitedMasksSql(ONE_SNAPSHOT), at);
+  await storeSnapshotRows(conn, VERSIONED.deals, 'snap_deals', position);
+  await storeSnapshotRows(conn, VERSIONED.stage_events, 'snap_events', position);
+  await storeSnapshotRows(conn, VERSIONED.stage_visits, 'snap_visits', position);
+}
+
+/**
+ * Stage events for a snapshot whose export had no stage history (reports, and later
+ * Pipedrive or mapped CSVs): the differences between the states its deals had in the
+ * snapshots up to it. A deal gets an event at the as_of of the first snapshot that shows
+ * it and of every later one in which its stage, close date or amount differs from the
+ * state before, so durations have the resolution of the snapshot interval.
  *
- * A snapshot's events depend on every earlier snapshot, so loading one rebuilds the
- * events of the history-less snapshots from its date on: snapshots may arrive in any
- * order and give the same answers. Deleting one does not rebuild (see deleteSnapshots).
+ * When an earlier snapshot had a stage history, that history wins for the time it
+ * covers: a deal it knows keeps its history events and gets snapshot events only after
+ * that snapshot. The states come from the stored versions (each starts at the position
+ * of the snapshot that first showed it) plus the snapshot's own, in snap_deals.
  */
 const SNAPSHOT_EVENTS_SQL = `
-  INSERT INTO stage_events
-  WITH chain AS (
-    SELECT d.deal_id, s.as_of, s.snapshot_id AS seen_in, d.stage, d.amount, d.amount_corporate, d.close_date, d.probability, d.forecast_category,
-           lag(d.stage) OVER seen AS previous_stage, lag(d.close_date) OVER seen AS previous_close, lag(d.amount) OVER seen AS previous_amount,
-           row_number() OVER seen AS nth
-    FROM deals d JOIN snapshots s ON s.snapshot_id = d.snapshot_id
-    WHERE s.as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)
-      AND d.deal_id IN (SELECT deal_id FROM deals WHERE snapshot_id = $snapshot)
-    WINDOW seen AS (PARTITION BY d.deal_id ORDER BY s.as_of, s.snapshot_id)
+  INSERT INTO snap_events
+  WITH history AS (
+    SELECT snapshot_id, position FROM snapshots WHERE has_history AND position < $position ORDER BY position DESC LIMIT 1
+  ),
+  known AS (
+    SELECT * FROM stage_events
+    WHERE snapshot_id = (SELECT snapshot_id FROM history) AND deal_id IN (SELECT deal_id FROM snap_deals)
+  ),
+  states AS (
+    SELECT deal_id, valid_from AS position, stage, amount, amount_corporate, close_date, probability, forecast_category
+    FROM deal_rows WHERE valid_from < $position AND deal_id IN (SELECT deal_id FROM snap_deals)
+    UNION ALL
+    SELECT deal_id, $position::BIGINT, stage, amount, amount_corporate, close_date, probability, forecast_category FROM snap_deals
+  ),
+  chain AS (
+    SELECT *, lag(stage) OVER seen AS previous_stage, lag(close_date) OVER seen AS previous_close,
+           lag(amount) OVER seen AS previous_amount, row_number() OVER seen AS nth
+    FROM states
+    WINDOW seen AS (PARTITION BY deal_id ORDER BY position)
+  ),
+  changes AS (
+    SELECT * FROM chain
+    WHERE (nth = 1 OR stage IS DISTINCT FROM previous_stage OR close_date IS DISTINCT FROM previous_close OR amount IS DISTINCT FROM previous_amount)
+      AND (position > coalesce((SELECT position FROM history), -9223372036854775808) OR deal_id NOT IN (SELECT deal_id FROM known))
   )
-  SELECT $snapshot, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY as_of, seen_in)::INTEGER, as_of, stage,
-         amount, amount_corporate, close_date, probability, forecast_category, 'snapshots'
-  FROM chain
-  WHERE nth = 1 OR stage IS DISTINCT FROM previous_stage OR close_date IS DISTINCT FROM previous_close OR amount IS DISTINCT FROM previous_amount`;
+  SELECT deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY part, ord)::INTEGER, event_at, stage,
+         amount, amount_corporate, close_date, probability, forecast_category, origin
+  FROM (
+    SELECT deal_id, 0 AS part, seq AS ord, event_at, stage, amount, amount_corporate, close_date, probability, forecast_category, origin FROM known
+    UNION ALL
+    SELECT deal_id, 1, position, make_timestamp(position // 1000), stage, amount, amount_corporate, close_date, probability, forecast_category, 'snapshots'
+    FROM changes
+  )`;
 
-/** Rebuilds events, visits and what derives from them for history-less snapshots taken at or after `from`. */
-export async function rebuildSnapshotEvents(conn: DuckDBConnection, from: string): Promise<number[]> {
-  const reader = await conn.runAndReadAll(
-    `SELECT snapshot_id FROM snapshots WHERE NOT has_history AND as_of >= $from::TIMESTAMP ORDER BY as_of`,
-    { from }
+/** Derives and stores a history-less snapshot's events and what follows from them; snap_deals holds its deals. */
+export async function storeWithSnapshotEvents(conn: DuckDBConnection, snapshot: number, position: bigint): Promise<void> {
+  await conn.run(`DELETE FROM snap_events`);
+  await conn.run(SNAPSHOT_EVENTS_SQL, { position });
+  await restage(conn, snapshot);
+  await storeDealsAndEvents(conn, snapshot, position);
+}
+
+/**
+ * A snapshot's events depend on every earlier snapshot, so loading one rebuilds the
+ * events of the history-less snapshots after it: snapshots may arrive in any order and
+ * give the same answers. Deleting one does not rebuild (see deleteSnapshots).
+ */
+export async function rebuildSnapshotEventsAfter(conn: DuckDBConnection, position: bigint): Promise<number[]> {
+  const targets = await queryRows<{ snapshot_id: number; position: bigint }>(
+    conn,
+    `SELECT snapshot_id, position FROM snapshots WHERE NOT has_history AND position > $position ORDER BY position`,
+    { position }
   );
-  const targets = reader.getRowObjectsJS().map((r) => Number(r.snapshot_id));
-  for (const snapshot of targets) {
-    for (const table of ['stage_events', 'stage_visits', 'stage_visit_stats']) {
-      await conn.run(`DELETE FROM ${table} WHERE snapshot_id = $snapshot`, { snapshot });
-    }
-    await conn.run(`UPDATE deals SET visited_mask = NULL, push_count = 0 WHERE snapshot_id = $snapshot`, { snapshot });
-    await conn.run(SNAPSHOT_EVENTS_SQL, { snapshot });
-    await restage(conn, snapshot);
-    await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot });
-    await conn.run(insertStageVisitStatsSql('snapshot_id = $snapshot'), { snapshot });
-    await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot });
-    await conn.run(updatePushCountsSql('snapshot_id = $snapshot'), { snapshot });
+  for (const { snapshot_id: snapshot, position: at } of targets) {
+    await createSnapshotTables(conn);
+    await conn.run(`INSERT INTO snap_deals SELECT ${VERSIONED.deals.columns.join(', ')} FROM deals WHERE snapshot_id = $snapshot`, { snapshot });
+    await storeWithSnapshotEvents(conn, snapshot, BigInt(at));
   }
-  return targets;
+  return targets.map((t) => t.snapshot_id);
 }
 
 /**
@@ -57,28 +109,35 @@ export async function rebuildSnapshotEvents(conn: DuckDBConnection, from: string
  * snapshots up to this one, ordered as deriveStages orders a report's stages.
  */
 async function restage(conn: DuckDBConnection, snapshot: number) {
-  const reader = await conn.runAndReadAll(
+  const rows = await queryRows<{ stage: string; probability: number | null; forecast_category: string | null; is_closed: boolean | null; is_won: boolean | null; own: boolean }>(
+    conn,
     `WITH names AS (
-       SELECT stage FROM stage_events WHERE snapshot_id = $snapshot UNION SELECT stage FROM deals WHERE snapshot_id = $snapshot
+       SELECT stage FROM snap_events UNION SELECT stage FROM snap_deals
      ),
      known AS (
        SELECT st.stage, st.probability, st.forecast_category, st.is_closed, st.is_won, st.origin
        FROM stages st JOIN snapshots s ON s.snapshot_id = st.snapshot_id
-       WHERE s.as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)
-       QUALIFY row_number() OVER (PARTITION BY st.stage ORDER BY st.snapshot_id = $snapshot DESC, s.as_of DESC) = 1
+       WHERE s.position <= (SELECT position FROM snapshots WHERE snapshot_id = $snapshot)
+       QUALIFY row_number() OVER (PARTITION BY st.stage ORDER BY st.snapshot_id = $snapshot DESC, s.position DESC) = 1
      )
      SELECT n.stage, k.probability, k.forecast_category, k.is_closed, k.is_won,
             (SELECT count(*) FROM stages WHERE snapshot_id = $snapshot AND stage = n.stage) > 0 AS own
      FROM names n LEFT JOIN known k ON k.stage = n.stage`,
     { snapshot }
   );
-  const rows = reader.getRowObjectsJS() as { stage: string; probability: number | null; forecast_category: string | null; is_closed: boolean | null; is_won: boolean | null; own: boolean }[];
   if (rows.every((r) => r.own)) return;
   const hints = new Map<string, StageHints>(
     rows.map((r) => [r.stage, { probability: r.probability ?? undefined, forecast_category: r.forecast_category ?? undefined, is_closed: r.is_closed ?? undefined, is_won: r.is_won ?? undefined }])
   );
   const stages = deriveStages(rows.map((r) => r.stage), [{ origin: 'earlier-snapshots', hints }]);
   await conn.run(`DELETE FROM stages WHERE snapshot_id = $snapshot`, { snapshot });
+  await insertStages(conn, snapshot, stages);
+}
+
+export async function insertStages(
+  conn: DuckDBConnection,
+  snapshot: number,
+  stages: StageSetting[]): Promise<void> {
   for (const [bit, st] of stages.entries()) {
     await conn.run(
       `INSERT INTO stages (snapshot_id, pipeline, stage, sort_order, probability, forecast_category, is_closed, is_won, origin, stage_bit)

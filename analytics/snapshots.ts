@@ -1,5 +1,6 @@
 import type { Database } from './db';
 import { NotFoundError } from './errors';
+import { dropOrphanRows } from './versions';
 
 export interface SnapshotSummary {
   snapshot_id: number;
@@ -73,7 +74,8 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
   return row.id;
 }
 
-const SNAPSHOT_TABLES = ['deals', 'stage_events', 'stage_visits', 'stage_visit_stats', 'leads', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
+// deals, stage events, visits and leads are versions: what no snapshot holds any more goes after (dropOrphanRows)
+const SNAPSHOT_TABLES = ['stage_visit_stats', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
 
 export async function deleteSnapshot(db: Database, id: number): Promise<void> {
   await deleteSnapshots(db, [id]);
@@ -91,5 +93,6 @@ export async function deleteSnapshots(db: Database, ids: number[]): Promise<void
       if (!reader.getRowObjectsJS()[0].n) throw new NotFoundError(`snapshot ${id}`);
       for (const table of SNAPSHOT_TABLES) await conn.run(`DELETE FROM ${table} WHERE snapshot_id = $id`, { id });
     }
+    await dropOrphanRows(conn);
   });
 }

@@ -29,6 +29,11 @@ export async function ingestPaths(db: Database, paths: string[], opts: IngestOpt
   return ingest(db, readInputPaths(paths), { settings: DEFAULT_SETTINGS, ...opts });
 }
 
+/** An upload file from a header and its rows. */
+export function csvFile(name: string, header: string, rows: string[]): { name: string; bytes: Uint8Array<ArrayBuffer> } {
+  return { name, bytes: new TextEncoder().encode([header, ...rows].join('\n') + '\n') as Uint8Array<ArrayBuffer> };
+}
+
 /** Every row of every table, ordered, as one string: equal strings mean equal databases. */
 export async function dumpTables(db: Database, skip: string[] = []): Promise<string> {
   const tables = (await db.query<{ name: string }>(

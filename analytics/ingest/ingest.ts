@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRows, type Database } from '../db';
 import { BadParameterError, RejectedFileError, type Problem } from '../errors';
-import { insertStageVisitStatsSql, insertStageVisitsSql, MAX_STAGES_PER_PIPELINE, updatePushCountsSql, updateVisitedMasksSql } from '../schema';
+import { MAX_STAGES_PER_PIPELINE } from '../schema';
 import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv } from './csv-scan';
 import { toUtf8, type Encoding } from './decode';
-import { rebuildSnapshotEvents } from '../snapshot-events';
+import { createSnapshotTables, insertStages, rebuildSnapshotEventsAfter, storeDealsAndEvents, storeWithSnapshotEvents } from '../snapshot-events';
+import { nextPosition, storeSnapshotRows, VERSIONED } from '../versions';
 import { expandInputs, type InputFile } from './inputs';
 import {
   classifySalesforceFile,
@@ -128,13 +129,18 @@ async function stageAndWrite(
   const exportKind = oppFile.present.has('SystemModstamp') || oppFile.present.has('StageSortOrder') ? 'data-export' : 'report';
 
   const asOfText = asOf.toISOString().replace('T', ' ').replace('Z', '');
+  const hasHistory = staged.has('OpportunityHistory');
   const id = await inTransaction(conn, async () => {
     const [{ id }] = await queryRows<{ id: number }>(conn, `SELECT nextval('snapshot_id_seq')::INTEGER AS id`);
+    const position = await nextPosition(conn, asOfText);
     await conn.run(
-      `INSERT INTO snapshots VALUES ($id, 'salesforce', $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
-         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON, $has_history)`,
+      `INSERT INTO snapshots (snapshot_id, crm, export_kind, as_of, as_of_source, loaded_at, content_hash, corporate_currency,
+         has_activity, files, ignored_files, warnings, has_history, position)
+       VALUES ($id, 'salesforce', $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
+         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON, $has_history, $position)`,
       {
         id,
+        position,
         kind: exportKind,
         as_of: asOfText,
         as_of_source: asOfSource,
@@ -142,50 +148,14 @@ async function stageAndWrite(
         hash: contentHash,
         currency: prepared.corporateCurrency,
         has_activity: prepared.hasActivity,
-        has_history: staged.has('OpportunityHistory'),
+        has_history: hasHistory,
         files: JSON.stringify(read.map(({ sha256: _, ...r }) => r)),
         ignored: JSON.stringify(ignored),
         warnings: JSON.stringify(prepared.warnings)
       }
     );
-    await conn.run(
-      `INSERT INTO deals SELECT $id, deal_id, name, account_id, account_name, owner_id, owner_name, pipeline, stage, amount, currency,
-         amount_corporate, probability, forecast_category, is_closed, is_won, close_date, created_at, last_activity_date,
-         last_modified_at, last_stage_change_at, lead_source, type, rec, NULL, 0 FROM cur_deals`,
-      { id }
-    );
-    await conn.run(
-      `INSERT INTO stage_events SELECT $id, deal_id, seq, event_at, stage, amount, amount_corporate, close_date, probability, forecast_category, 'history' FROM cur_events`,
-      { id }
-    );
-    await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
-    await conn.run(insertStageVisitStatsSql('snapshot_id = $snapshot'), { snapshot: id });
-    await conn.run(updatePushCountsSql('snapshot_id = $snapshot'), { snapshot: id });
-    await conn.run(
-      `INSERT INTO leads SELECT $id, lead_id, status, lead_source, owner_id, owner_name, company, created_at, is_converted,
-         converted_date, converted_deal_id, last_modified_at FROM cur_leads`,
-      { id }
-    );
+    await insertStages(conn, id, stages);
     await conn.run(`INSERT INTO currency_rates SELECT $id, iso_code, conversion_rate, is_corporate FROM cur_rates`, { id });
-    for (const [bit, s] of stages.entries()) {
-      await conn.run(
-        `INSERT INTO stages (snapshot_id, pipeline, stage, sort_order, probability, forecast_category, is_closed, is_won, origin, stage_bit)
-         VALUES ($id, 'default', $stage, $sort_order, $probability, $fc, $closed, $won, $origin, $bit)`,
-        {
-        id,
-        bit,
-        stage: s.stage,
-        sort_order: s.sort_order,
-        probability: s.probability,
-        fc: s.forecast_category,
-        closed: s.is_closed,
-        won: s.is_won,
-        origin: s.origin
-        }
-      );
-    }
-    await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot: id });
-    await rebuildSnapshotEvents(conn, asOfText);
     for (const s of statuses) {
       await conn.run(`INSERT INTO lead_statuses VALUES ($id, $status, $sort_order, $converted, $closed)`, {
         id,
@@ -195,6 +165,23 @@ async function stageAndWrite(
         closed: s.is_closed
       });
     }
+    await storeSnapshotRows(conn, VERSIONED.leads, 'cur_leads', position);
+
+    await createSnapshotTables(conn);
+    await conn.run(
+      `INSERT INTO snap_deals SELECT deal_id, name, account_id, account_name, owner_id, owner_name, pipeline, stage, amount, currency,
+         amount_corporate, probability, forecast_category, is_closed, is_won, close_date, created_at, last_activity_date,
+         last_modified_at, last_stage_change_at, lead_source, type, NULL, 0 FROM cur_deals`
+    );
+    if (hasHistory) {
+      await conn.run(
+        `INSERT INTO snap_events SELECT deal_id, seq, event_at, stage, amount, amount_corporate, close_date, probability, forecast_category, 'history' FROM cur_events`
+      );
+      await storeDealsAndEvents(conn, id, position);
+    } else {
+      await storeWithSnapshotEvents(conn, id, position);
+    }
+    await rebuildSnapshotEventsAfter(conn, position);
     return id;
   });
   return { id, created: true };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../analytics/db';
 import { migrate, SCHEMA_VERSION } from '../../analytics/schema';
+import { FOREVER } from '../../analytics/versions';
 import { tempDir } from '../helpers';
 
 describe('schema migrations', () => {
@@ -23,8 +24,8 @@ describe('schema migrations', () => {
 
     const db = await openDatabase(path);
     const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(SCHEMA_VERSION).toBe(7);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(SCHEMA_VERSION).toBe(8);
     const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
     expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
     // version 3 built the visits of the rows already there
@@ -38,6 +39,10 @@ describe('schema migrations', () => {
     expect(mask).toEqual({ mask: 1 });
     // version 5 summed up the completed visits: Prospecting 10 days
     expect(await db.query(`SELECT stage, visits, median_days FROM stage_visit_stats`)).toEqual([{ stage: 'Prospecting', visits: 1, median_days: 10 }]);
+    // version 8 stored each row as a version held from the snapshot's position (2024-01-01 in µs × 1000) on
+    const positions = await db.query(`SELECT valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to FROM deal_rows`);
+    expect(positions).toEqual([{ valid_from: '1704067200000000000', valid_to: String(FOREVER) }]);
+    expect(await db.query(`SELECT count(*)::INTEGER AS n FROM stage_events WHERE snapshot_id = 1`)).toEqual([{ n: 3 }]);
     db.close();
     cleanup();
   });

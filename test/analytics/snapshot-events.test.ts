@@ -7,7 +7,7 @@ import type { Database } from '../../analytics/db';
 import { ingest } from '../../analytics/ingest/ingest';
 import { computeMetric, METRICS } from '../../analytics/metrics';
 import { DEFAULT_SETTINGS } from '../../analytics/settings';
-import { memoryDb } from '../helpers';
+import { csvFile, memoryDb } from '../helpers';
 
 const HEADER = 'Id,Name,StageName,Amount,CloseDate,CreatedDate,IsClosed,IsWon,OwnerName,LeadSource';
 // Three weekly report exports of four deals, no history file.
@@ -33,7 +33,7 @@ const WEEKS: [string, string[]][] = [
 async function load(db: Database, order: number[]) {
   for (const i of order) {
     const [asOf, rows] = WEEKS[i];
-    await ingest(db, [{ name: 'Opportunity.csv', bytes: new TextEncoder().encode([HEADER, ...rows].join('\n') + '\n') }], { asOf, settings: DEFAULT_SETTINGS });
+    await ingest(db, [csvFile('Opportunity.csv', HEADER, rows)], { asOf, settings: DEFAULT_SETTINGS });
   }
 }
 
@@ -93,5 +93,41 @@ describe('stage events from snapshot differences', () => {
     expect(await trend(shuffled)).toEqual(await trend(inOrder));
     inOrder.close();
     shuffled.close();
+  });
+
+  it('keeps an earlier export\'s stage history for the time it covers and adds snapshot differences after it', async () => {
+    const db = await memoryDb();
+    // Sep 2: a Data Export with history for A only; Sep 9: a report without history
+    await ingest(
+      db,
+      [
+        csvFile('Opportunity.csv', 'Id,StageName,Amount,CloseDate,CreatedDate', ['A,Qualification,1000,2024-10-31,2024-08-01 00:00:00', 'B,Prospecting,2000,2024-11-30,2024-08-05 00:00:00']),
+        csvFile('OpportunityHistory.csv', 'Id,OpportunityId,CreatedDate,StageName,Amount,CloseDate', [
+          'H1,A,2024-08-01 00:00:00,Prospecting,1000,2024-10-31',
+          'H2,A,2024-08-20 00:00:00,Qualification,1000,2024-10-31'
+        ])
+      ],
+      { asOf: '2024-09-02T00:00:00Z', settings: DEFAULT_SETTINGS }
+    );
+    await ingest(
+      db,
+      [csvFile('Opportunity.csv', HEADER, ['A,Aa,Proposal,1000,10/31/24,08/01/24,FALSE,FALSE,Ann,Web', 'B,Bb,Qualification,2000,11/30/24,08/05/24,FALSE,FALSE,Bob,Web', 'C,Cc,Prospecting,500,12/31/24,09/05/24,FALSE,FALSE,Bob,Web'])],
+      { asOf: '2024-09-09T00:00:00Z', settings: DEFAULT_SETTINGS }
+    );
+    const events = await db.query(
+      `SELECT deal_id, seq, strftime(event_at, '%m-%d') AS day, stage, origin FROM stage_events WHERE snapshot_id = $s ORDER BY deal_id, seq`,
+      { s: await idOf(db, '2024-09-09T00:00:00Z') }
+    );
+    expect(events).toEqual([
+      // A: the history up to Sep 2, then the move to Proposal seen on Sep 9
+      { deal_id: 'A', seq: 1, day: '08-01', stage: 'Prospecting', origin: 'history' },
+      { deal_id: 'A', seq: 2, day: '08-20', stage: 'Qualification', origin: 'history' },
+      { deal_id: 'A', seq: 3, day: '09-09', stage: 'Proposal', origin: 'snapshots' },
+      // B: no history rows, so both snapshots tell its story
+      { deal_id: 'B', seq: 1, day: '09-02', stage: 'Prospecting', origin: 'snapshots' },
+      { deal_id: 'B', seq: 2, day: '09-09', stage: 'Qualification', origin: 'snapshots' },
+      { deal_id: 'C', seq: 1, day: '09-09', stage: 'Prospecting', origin: 'snapshots' }
+    ]);
+    db.close();
   });
 });

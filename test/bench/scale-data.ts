@@ -6,7 +6,8 @@
  * latest snapshot, as a history export would carry it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { insertStageVisitStatsSql, insertStageVisitsSql, updatePushCountsSql, updateVisitedMasksSql } from '../../analytics/schema';
+import { createSnapshotTables, storeDealsAndEvents } from '../../analytics/snapshot-events';
+import { nextPosition, storeSnapshotRows, VERSIONED } from '../../analytics/versions';
 
 export const LAST_SNAPSHOT = '2026-11-16';
 
@@ -75,7 +76,12 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
     const day = `DATE '${LAST_SNAPSHOT}' - ${7 * w}`;
     const latest = w === 0;
     const [{ id }] = (await conn.runAndReadAll(`SELECT nextval('snapshot_id_seq')::INTEGER AS id`)).getRowObjectsJS() as { id: number }[];
-    await conn.run(`INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]', true)`, { id });
+    const [{ at }] = (await conn.runAndReadAll(`SELECT (${day} + INTERVAL 6 HOUR)::VARCHAR AS at`)).getRowObjectsJS() as { at: string }[];
+    const position = await nextPosition(conn, at);
+    await conn.run(
+      `INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]', true, $position)`,
+      { id, position }
+    );
     await conn.run(
       `INSERT INTO stages SELECT $id, 'default', stage, sort_order, probability, fc, closed, won, 'bench', sort_order - 1 FROM (VALUES
        ${STAGES.map(([s, p, fc], i) => `('${s}', ${i + 1}, ${p}, '${fc}', false, false)`).join(', ')},
@@ -83,38 +89,37 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
       { id }
     );
     await conn.run(`INSERT INTO currency_rates VALUES ($id, 'USD', 1, true), ($id, 'EUR', 0.92, false)`, { id });
+    await createSnapshotTables(conn);
     await conn.run(
-      `INSERT INTO deals
-       SELECT $id, d.deal_id, 'Deal ' || d.i, NULL, NULL, d.owner, d.owner, 'default', e.stage, e.amount, d.currency,
+      `INSERT INTO snap_deals
+       SELECT d.deal_id, 'Deal ' || d.i, NULL, NULL, d.owner, d.owner, 'default', e.stage, e.amount, d.currency,
               CASE WHEN d.currency = 'EUR' THEN e.amount / 0.92 ELSE e.amount END, NULL, NULL,
               e.stage LIKE 'Closed%', e.stage = 'Closed Won', e.close_date, d.created::TIMESTAMP + INTERVAL 9 HOUR,
-              CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, d.i::INTEGER, NULL, 0
+              CASE WHEN d.last_activity <= ${day} THEN d.last_activity END, e.event_at, e.event_at, d.lead_source, d.type, NULL, 0
        FROM (SELECT *, ${day} + INTERVAL 6 HOUR AS snapshot_at FROM world_deals WHERE created <= ${day}) d
-       ASOF JOIN world_events e ON e.deal_id = d.deal_id AND d.snapshot_at >= e.event_at`,
-      { id }
+       ASOF JOIN world_events e ON e.deal_id = d.deal_id AND d.snapshot_at >= e.event_at`
     );
     if (latest) {
       await conn.run(
-        `INSERT INTO stage_events SELECT $id, e.deal_id, e.seq, e.event_at, e.stage, e.amount,
+        `INSERT INTO snap_events SELECT e.deal_id, e.seq, e.event_at, e.stage, e.amount,
            CASE WHEN d.currency = 'EUR' THEN e.amount / 0.92 ELSE e.amount END, e.close_date, NULL, NULL, 'history'
-         FROM world_events e JOIN world_deals d USING (deal_id) WHERE e.event_at <= ${day} + INTERVAL 6 HOUR`,
-        { id }
+         FROM world_events e JOIN world_deals d USING (deal_id) WHERE e.event_at <= ${day} + INTERVAL 6 HOUR`
       );
-      await conn.run(insertStageVisitsSql('snapshot_id = $snapshot'), { snapshot: id });
-      await conn.run(insertStageVisitStatsSql('snapshot_id = $snapshot'), { snapshot: id });
-      await conn.run(updatePushCountsSql('snapshot_id = $snapshot'), { snapshot: id });
     }
-    await conn.run(updateVisitedMasksSql('snapshot_id = $snapshot'), { snapshot: id });
+    await storeDealsAndEvents(conn, id, position);
     if (latest) {
       await conn.run(
-        `INSERT INTO leads SELECT $id, '00QSC' || lpad(i::VARCHAR, 13, '0'), ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'][(1 + hash(i, 21) % 4)::BIGINT],
-           ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][(1 + hash(i, 22) % 8)::BIGINT],
-           'Rep ' || lpad((hash(i, 23) % 200)::VARCHAR, 3, '0'), 'Rep ' || lpad((hash(i, 23) % 200)::VARCHAR, 3, '0'), 'Company ' || i,
-           (DATE '2025-07-01' + (hash(i, 24) % 500)::INTEGER)::TIMESTAMP, hash(i, 21) % 4 = 2,
-           CASE WHEN hash(i, 21) % 4 = 2 THEN DATE '2025-07-01' + (hash(i, 24) % 500)::INTEGER + (hash(i, 25) % 30)::INTEGER END, NULL, NULL
-         FROM range(1, ${deals + 1}) t(i)`,
-        { id }
+        `CREATE OR REPLACE TEMP TABLE bench_leads AS
+         SELECT '00QSC' || lpad(i::VARCHAR, 13, '0') AS lead_id,
+           ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'][(1 + hash(i, 21) % 4)::BIGINT] AS status,
+           ['Web', 'Partner Referral', 'Employee Referral', 'Trade Show', 'Phone Inquiry', 'Purchased List', 'Other', NULL][(1 + hash(i, 22) % 8)::BIGINT] AS lead_source,
+           'Rep ' || lpad((hash(i, 23) % 200)::VARCHAR, 3, '0') AS owner_id, 'Rep ' || lpad((hash(i, 23) % 200)::VARCHAR, 3, '0') AS owner_name,
+           'Company ' || i AS company, (DATE '2025-07-01' + (hash(i, 24) % 500)::INTEGER)::TIMESTAMP AS created_at, hash(i, 21) % 4 = 2 AS is_converted,
+           CASE WHEN hash(i, 21) % 4 = 2 THEN DATE '2025-07-01' + (hash(i, 24) % 500)::INTEGER + (hash(i, 25) % 30)::INTEGER END AS converted_date,
+           NULL::VARCHAR AS converted_deal_id, NULL::TIMESTAMP AS last_modified_at
+         FROM range(1, ${deals + 1}) t(i)`
       );
+      await storeSnapshotRows(conn, VERSIONED.leads, 'bench_leads', position);
       await conn.run(
         `INSERT INTO lead_statuses VALUES ($id, 'Open - Not Contacted', 1, false, false), ($id, 'Working - Contacted', 2, false, false),
            ($id, 'Closed - Converted', 3, true, true), ($id, 'Closed - Not Converted', 4, false, true)`,
@@ -134,7 +139,7 @@ export async function writeOpportunityCsv(conn: DuckDBConnection, path: string) 
               CASE WHEN is_closed THEN '1' ELSE '0' END AS IsClosed, CASE WHEN is_won THEN '1' ELSE '0' END AS IsWon,
               owner_id AS OwnerId, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS CreatedDate,
               strftime(last_modified_at, '%Y-%m-%d %H:%M:%S') AS LastModifiedDate, strftime(last_activity_date, '%Y-%m-%d') AS LastActivityDate
-       FROM deals WHERE snapshot_id = (SELECT max(snapshot_id) FROM snapshots) ORDER BY source_line
+       FROM deals WHERE snapshot_id = (SELECT max(snapshot_id) FROM snapshots) ORDER BY deal_id
      ) TO '${path.replace(/'/g, "''")}' (HEADER, DELIMITER ',', QUOTE '"', FORCE_QUOTE *)`
   );
 }
