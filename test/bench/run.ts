@@ -1,7 +1,8 @@
 /**
  * npm run bench: the metrics and the ingest at scale, each as a ratio to DuckDB doing
  * the same work bare in this process (this machine is noisy; ratios travel better than
- * milliseconds). Prints one table; targets from the metrics issue are shown beside it.
+ * milliseconds). Prints one table; targets from the metrics issue are shown beside it;
+ * then page loads and the storage growth of 52 weekly snapshots (storage-growth.ts).
  *
  *   BENCH_DEALS (default 1,000,000), BENCH_WEEKS (26), BENCH_RUNS (5)
  */
@@ -28,6 +29,7 @@ import { fiscalQuarterOf, parseFiscalQuarter, shiftQuarter } from '../../analyti
 import { DEFAULT_SETTINGS } from '../../analytics/settings';
 import { LAST_SNAPSHOT, generateScaleData, writeOpportunityCsv } from './scale-data';
 import { measurePageLoads } from './page-loads';
+import { measureStorageGrowth, printStorageGrowth } from './storage-growth';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 1_000_000);
 const WEEKS = Number(process.env.BENCH_WEEKS ?? 26);
@@ -176,6 +178,7 @@ async function main() {
       console.log('\npage loads with the demo data, server time over loopback (target < 300 ms):');
       for (const p of pages) console.log(`  ${p.page.padEnd(13)} first ${p.first.toFixed(0).padStart(5)} ms   then median ${p.median.toFixed(0).padStart(4)} ms`);
     }
+    printStorageGrowth(await measureStorageGrowth(dir, log));
     console.log(`total bench time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,11 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+const orig = DuckDBConnection.prototype.run;
+const origR = DuckDBConnection.prototype.runAndReadAll;
+(DuckDBConnection.prototype as any).run = async function (sql: string, p?: any) { const t = performance.now(); const r = await orig.call(this, sql, p); const ms = performance.now() - t; if (ms > 80 && process.env.PROF) console.error(ms.toFixed(0), sql.replace(/\s+/g, ' ').slice(0, 150)); return r; };
+(DuckDBConnection.prototype as any).runAndReadAll = async function (sql: string, p?: any) { const t = performance.now(); const r = await origR.call(this, sql, p); const ms = performance.now() - t; if (ms > 80 && process.env.PROF) console.error(ms.toFixed(0), 'R', sql.replace(/\s+/g, ' ').slice(0, 150)); return r; };
+const { mkdtempSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const { join } = await import('node:path');
+const { measureStorageGrowth } = await import('./test/bench/storage-growth');
+process.env.PROF = '1';
+await measureStorageGrowth(mkdtempSync(join(tmpdir(), 'pr-')), console.error);
