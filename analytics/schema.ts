@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FOREVER, VERSIONED, versionedViewSql } from './versions';
+import { VERSIONED, versionedViewSql } from './versions';
 
 /**
  * Where the derived-row statements read and write: the stored tables of every snapshot
@@ -330,25 +330,25 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         probability DOUBLE, forecast_category VARCHAR, is_closed BOOLEAN, is_won BOOLEAN, close_date DATE, created_at TIMESTAMP,
         last_activity_date DATE, last_modified_at TIMESTAMP, last_stage_change_at TIMESTAMP, lead_source VARCHAR, type VARCHAR,
         visited_mask UBIGINT, push_count INTEGER,
-        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+        valid_from BIGINT NOT NULL, valid_to BIGINT
       );
       CREATE TABLE stage_event_rows (
         deal_id VARCHAR NOT NULL, seq INTEGER NOT NULL, event_at TIMESTAMP NOT NULL, stage VARCHAR NOT NULL, amount DOUBLE,
         amount_corporate DOUBLE, close_date DATE, probability DOUBLE, forecast_category VARCHAR, origin VARCHAR NOT NULL,
-        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+        valid_from BIGINT NOT NULL, valid_to BIGINT
       );
       CREATE TABLE stage_visit_rows (
         deal_id VARCHAR NOT NULL, visit_no INTEGER NOT NULL, stage VARCHAR NOT NULL, entered_at TIMESTAMP NOT NULL,
         exited_at TIMESTAMP, origin VARCHAR NOT NULL,
-        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+        valid_from BIGINT NOT NULL, valid_to BIGINT
       );
       CREATE TABLE lead_rows (
         lead_id VARCHAR NOT NULL, status VARCHAR, lead_source VARCHAR, owner_id VARCHAR, owner_name VARCHAR, company VARCHAR,
         created_at TIMESTAMP, is_converted BOOLEAN, converted_date DATE, converted_deal_id VARCHAR, last_modified_at TIMESTAMP,
-        valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL
+        valid_from BIGINT NOT NULL, valid_to BIGINT
       );
       CREATE TEMP TABLE snapshot_ranges AS
-        SELECT snapshot_id, position AS valid_from, coalesce(lead(position) OVER (ORDER BY position), ${FOREVER}) AS valid_to FROM snapshots;
+        SELECT snapshot_id, position AS valid_from, lead(position) OVER (ORDER BY position) AS valid_to FROM snapshots;
       ${Object.values(VERSIONED)
         .map((t) => `INSERT INTO ${t.table} SELECT ${t.columns.join(', ')}, valid_from, valid_to FROM ${t.view} JOIN snapshot_ranges USING (snapshot_id);`)
         .join('\n      ')}

@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 /**
  * Deals, stage events, stage visits and leads are stored once per version, not once per
  * snapshot. A row of `deal_rows` holds one state of one deal and the range of snapshot
- * positions [valid_from, valid_to) in which the deal was in that state; the `deals` view
+ * positions [valid_from, valid_to) (valid_to NULL: no end yet) in which the deal was in that state; the `deals` view
  * joins it to every snapshot whose position is in the range, so queries still read
  * `deals WHERE snapshot_id = …`. Weekly exports that repeat most deals unchanged then add
  * rows only for what changed.
@@ -22,7 +22,8 @@ export interface VersionedTable {
   columns: string[];
 }
 
-export const FOREVER = 9223372036854775807n;
+/** A row whose valid_to is NULL holds until the end; NULL rather than a far-off number keeps the column small. */
+const UNTIL = (r: string) => `coalesce(${r}.valid_to, 9223372036854775807)`;
 
 export const VERSIONED = {
   deals: {
@@ -61,7 +62,7 @@ export const VERSIONED = {
 export function versionedViewSql(t: VersionedTable): string {
   return `CREATE VIEW ${t.view} AS
     SELECT s.snapshot_id, ${t.columns.map((c) => `r.${c}`).join(', ')}
-    FROM ${t.table} r JOIN snapshots s ON s.position >= r.valid_from AND s.position < r.valid_to`;
+    FROM ${t.table} r JOIN snapshots s ON s.position >= r.valid_from AND s.position < ${UNTIL('r')}`;
 }
 
 /** The position a snapshot taken at `asOf` (a TIMESTAMP literal's text) gets, after any with the same as_of. */
@@ -83,11 +84,11 @@ export async function nextPosition(conn: DuckDBConnection, asOf: string): Promis
  */
 export async function storeSnapshotRows(conn: DuckDBConnection, t: VersionedTable, source: string, position: bigint): Promise<void> {
   const [{ next }] = (
-    await conn.runAndReadAll(`SELECT coalesce(min(position), ${FOREVER}) AS next FROM snapshots WHERE position > $p`, { p: position })
-  ).getRowObjectsJS() as { next: bigint }[];
+    await conn.runAndReadAll(`SELECT min(position) AS next FROM snapshots WHERE position > $p`, { p: position })
+  ).getRowObjectsJS() as { next: bigint | null }[];
   const at = { p: position };
   const params = { p: position, next };
-  const covering = `r.valid_from <= $p AND r.valid_to > $p`;
+  const covering = `r.valid_from <= $p AND ${UNTIL('r')} > $p`;
   const keyMatch = (a: string, b: string) => t.key.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
   const sameValues = t.columns.map((c) => `r.${c} IS NOT DISTINCT FROM n.${c}`).join(' AND ');
   const cols = t.columns.join(', ');
@@ -99,11 +100,13 @@ export async function storeSnapshotRows(conn: DuckDBConnection, t: VersionedTabl
     at
   );
   const changed = `${covering} AND NOT EXISTS (SELECT 1 FROM unchanged_rows u WHERE ${keyMatch('u', 'r')})`;
-  await conn.run(`INSERT INTO ${t.table} SELECT ${cols}, $next, valid_to FROM ${t.table} r WHERE ${changed} AND r.valid_to > $next`, params);
+  if (next !== null) {
+    await conn.run(`INSERT INTO ${t.table} SELECT ${cols}, $next, valid_to FROM ${t.table} r WHERE ${changed} AND ${UNTIL('r')} > $next`, params);
+  }
   await conn.run(`DELETE FROM ${t.table} AS r WHERE ${changed} AND r.valid_from = $p`, at);
   await conn.run(`UPDATE ${t.table} AS r SET valid_to = $p WHERE ${changed}`, at);
   await conn.run(
-    `INSERT INTO ${t.table} SELECT ${cols}, $p, $next FROM ${source} n
+    `INSERT INTO ${t.table} SELECT ${cols}, $p, $next::BIGINT FROM ${source} n
      WHERE NOT EXISTS (SELECT 1 FROM unchanged_rows u WHERE ${keyMatch('u', 'n')})`,
     params
   );
@@ -114,7 +117,7 @@ export async function storeSnapshotRows(conn: DuckDBConnection, t: VersionedTabl
 export async function dropOrphanRows(conn: DuckDBConnection): Promise<void> {
   for (const t of Object.values(VERSIONED)) {
     await conn.run(
-      `DELETE FROM ${t.table} AS r WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.position >= r.valid_from AND s.position < r.valid_to)`
+      `DELETE FROM ${t.table} AS r WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.position >= r.valid_from AND s.position < ${UNTIL('r')})`
     );
   }
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../analytics/db';
 import { migrate, SCHEMA_VERSION } from '../../analytics/schema';
-import { FOREVER } from '../../analytics/versions';
 import { tempDir } from '../helpers';
 
 describe('schema migrations', () => {
@@ -39,9 +38,9 @@ describe('schema migrations', () => {
     expect(mask).toEqual({ mask: 1 });
     // version 5 summed up the completed visits: Prospecting 10 days
     expect(await db.query(`SELECT stage, visits, median_days FROM stage_visit_stats`)).toEqual([{ stage: 'Prospecting', visits: 1, median_days: 10 }]);
-    // version 8 stored each row as a version held from the snapshot's position (2024-01-01 in µs × 1000) on
+    // version 8 stored each row as a version held from the snapshot's position (2024-01-01 in µs × 1000) on, with no end
     const positions = await db.query(`SELECT valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to FROM deal_rows`);
-    expect(positions).toEqual([{ valid_from: '1704067200000000000', valid_to: String(FOREVER) }]);
+    expect(positions).toEqual([{ valid_from: '1704067200000000000', valid_to: null }]);
     expect(await db.query(`SELECT count(*)::INTEGER AS n FROM stage_events WHERE snapshot_id = 1`)).toEqual([{ n: 3 }]);
     db.close();
     cleanup();
