@@ -57,6 +57,25 @@ export function formatPercent(value: Num, locale = DEFAULT_LOCALE): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(value);
 }
 
+/** A ratio as a percentage with one decimal: 0.0552 → 5.5% (an error rate such as WAPE). */
+export function formatPrecisePercent(value: Num, locale = DEFAULT_LOCALE): string {
+  if (!isNumber(value)) return NONE;
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+}
+
+/** A relative error with its sign and one decimal: 0.0552 → +5.5%, −0.1 → −10%, 0 → 0%. */
+export function formatSignedPercent(value: Num, locale = DEFAULT_LOCALE): string {
+  if (!isNumber(value)) return NONE;
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(value);
+}
+
+/** A day without the year, for axes across snapshots: Oct 28. */
+export function formatDay(value: string | Date | null | undefined, locale = DEFAULT_LOCALE): string {
+  const date = toDate(value);
+  if (!date) return NONE;
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
 /** "1 deal", "13 deals". */
 export function formatCount(value: Num, noun: string, locale = DEFAULT_LOCALE, plural = `${noun}s`): string {
   if (!isNumber(value)) return NONE;

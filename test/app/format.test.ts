@@ -8,7 +8,10 @@ import {
   formatDateTime,
   formatShortDateTime,
   formatNumber,
+  formatDay,
   formatPercent,
+  formatPrecisePercent,
+  formatSignedPercent,
   formatQuarter,
   localeFromAcceptLanguage
 } from '../../app/lib/format';
@@ -103,5 +106,21 @@ describe('localeFromAcceptLanguage', () => {
     expect(localeFromAcceptLanguage('')).toBe('en-US');
     expect(localeFromAcceptLanguage(null)).toBe('en-US');
     expect(localeFromAcceptLanguage('%%%, fr-CH')).toBe('fr-CH');
+  });
+});
+
+describe('formatSignedPercent and formatPrecisePercent', () => {
+  it('prints an error with its sign and one decimal, a WAPE without a sign', () => {
+    expect(formatSignedPercent(0.055176, 'en-US')).toBe('+5.5%');
+    expect(formatSignedPercent(-0.1, 'en-US')).toBe('-10%');
+    expect(formatSignedPercent(0, 'en-US')).toBe('0%');
+    expect(formatSignedPercent(null, 'en-US')).toBe('–');
+    expect(formatPrecisePercent(0.2549, 'en-US')).toBe('25.5%');
+  });
+});
+
+describe('formatDay', () => {
+  it('prints the UTC day without the year', () => {
+    expect(formatDay('2026-09-28T23:30:00Z', 'en-US')).toBe('Sep 28');
   });
 });

@@ -202,4 +202,57 @@ describe('report pages in Chromium', () => {
     expect(url.pathname).toBe('/deals');
     expect(watch.problems).toEqual([]);
   });
+
+  it('trends: open pipeline per snapshot, by forecast category, filter by owner, a cell opens that snapshot’s deals', async () => {
+    await open('/trends');
+    await expect(page.title()).resolves.toBe('Trends · Pipelens');
+    await expect(page.locator('nav[aria-label="Main"] a[aria-current="page"]').innerText()).resolves.toBe('Trends');
+    await expect(page.locator('.plot-live h2').first().innerText()).resolves.toBe('Open pipeline by stage across snapshots');
+    await expect(page.locator('.plot-live .takeaway').first().innerText()).resolves.toMatch(/^Open pipeline (grew|shrank) from /);
+    await expect(page.getByTestId('trend-row').count()).resolves.toBe(8);
+    await screenshot('trends-by-stage.png');
+    await page.selectOption('#param-by', 'forecast_category');
+    await page.waitForURL((url) => url.searchParams.get('by') === 'forecast_category');
+    await page.waitForLoadState('networkidle');
+    await hydrated();
+    await expect(page.locator('.plot-live h2').first().innerText()).resolves.toBe('Open pipeline by forecast category across snapshots');
+    const owner = await chooseFilter('filter-owner', 'owner');
+    expect(new URL(page.url()).searchParams.get('by')).toBe('forecast_category'); // the grouping is kept
+    await page.getByRole('button', { name: /All open/ }).click();
+    await expect(page.locator('th[aria-sort="descending"]').innerText()).resolves.toMatch(/All open/);
+    await expect(page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).resolves.toContain('by=forecast_category');
+    await screenshot('trends.png');
+    const cell = page.locator('[data-testid="trend-row"] a[href*="forecast_category=Commit"]').first();
+    const url = await drillDown(cell, { owner, status: 'open', forecast_category: 'Commit' });
+    expect(url.searchParams.get('snapshot')).toMatch(/^\d+$/);
+    // The first snapshot has nothing before it: the page says what a trend needs.
+    const first = await page.locator('#snapshot-select option').last().getAttribute('value');
+    await open(`/trends?snapshot=${first}`);
+    await expect(page.getByTestId('empty').innerText()).resolves.toMatch(/^Trends need at least two snapshots/);
+    await screenshot('trends-one-snapshot.png');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('forecast accuracy and trend: the best method named, another quarter followed, closed won opens its deals', async () => {
+    await open('/forecast');
+    await expect(page.getByTestId('accuracy-best').innerText()).resolves.toMatch(/been (equally )?the most accurate for this team: WAPE [\d.]+%/);
+    await expect(page.locator('[data-testid^="wape-"] .kpi-value').count()).resolves.toBe(4);
+    await expect(page.getByTestId('accuracy-row').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('#trend .plot-live h2').innerText()).resolves.toMatch(/^FY\d{4} Q[1-4] forecast, snapshot by snapshot$/);
+    await expect(page.locator('#trend [data-testid="trend-row"]').count()).resolves.toBe(8);
+    // The quarter before this one: ended, so its closed won is the actual.
+    const quarters = await page.locator('#param-trend_quarter option').evaluateAll((els) => els.map((el) => [(el as HTMLOptionElement).value, el.textContent ?? '']));
+    const quarter = quarters[quarters.findIndex(([, label]) => label.includes('(this quarter)')) + 1][0];
+    await page.selectOption('#param-trend_quarter', quarter!);
+    await page.waitForURL((url) => url.searchParams.get('trend_quarter') === quarter);
+    await page.waitForLoadState('networkidle');
+    await hydrated();
+    await expect(page.locator('#trend-heading').innerText()).resolves.toContain(quarter!.replace('Q', ' Q'));
+    const owner = await chooseFilter('filter-owner', 'owner');
+    expect(new URL(page.url()).searchParams.get('trend_quarter')).toBe(quarter); // the followed quarter is kept
+    await screenshot('forecast-accuracy.png');
+    const url = await drillDown(page.locator('#trend [data-testid="trend-row"] a').last(), { owner, status: 'won', period: quarter! });
+    expect(url.searchParams.get('snapshot')).toMatch(/^\d+$/);
+    expect(watch.problems).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 /** Pieces every chart function shares: options, the takeaway paragraph, widths. */
 import type { PageFilters } from '../filters';
+import { DEFAULT_LOCALE, formatCompact } from '../format';
 
 export interface ChartOptions {
   /** Corporate currency code; null when the export does not say. */
@@ -27,3 +28,14 @@ export function chartWidth(options: { width?: number }, minimum: number, fallbac
 }
 
 export const CHART_STYLE = { fontSize: '12px', overflow: 'visible' } as const;
+
+/** A vertical amount axis from 0 to the largest value (a zero-only axis still has an extent), in compact numbers. */
+export function amountAxis(currency: string | null, max: number, locale = DEFAULT_LOCALE, label = 'Amount') {
+  return {
+    label: currency ? `↑ ${label} (${currency})` : `↑ ${label}`,
+    domain: [0, max > 0 ? max : 1],
+    nice: true,
+    grid: true,
+    tickFormat: (v: number) => formatCompact(v, locale)
+  };
+}

@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import { dealsHref, type DealFilters } from '../filters';
-import { DEFAULT_LOCALE, formatAmount, formatCompact, formatQuarter } from '../format';
+import { DEFAULT_LOCALE, formatAmount, formatQuarter } from '../format';
 import { WON_COLOR } from '../stage-colors';
-import { CHART_STYLE, chartWidth, paragraph, type ChartOptions } from './chart-common';
+import { amountAxis, CHART_STYLE, chartWidth, paragraph, type ChartOptions } from './chart-common';
 
 export interface ForecastChartRow {
   quarter: string;
@@ -83,13 +83,7 @@ export function forecastChart(rows: ForecastChartRow[], options: ChartOptions & 
     ariaDescription: forecastDescription(rows, currency, locale),
     style: CHART_STYLE,
     x: { label: null, domain: quarters, tickFormat: (q: string) => formatQuarter(q), padding: 0.25 },
-    y: {
-      label: currency ? `↑ Amount (${currency})` : '↑ Amount',
-      domain: [0, max > 0 ? max : 1],
-      nice: true,
-      grid: true,
-      tickFormat: (v: number) => formatCompact(v, locale)
-    },
+    y: amountAxis(currency, max, locale),
     color: {
       legend: true,
       domain: FORECAST_CATEGORIES.map((c) => c.label),

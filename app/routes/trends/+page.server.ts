@@ -1,0 +1,48 @@
+import type { PageServerLoad } from './$types';
+import { trendGroups, trendsChart, type TrendsBy, type TrendsChartRow, type TrendsMeasure } from '$lib/charts/trends-chart';
+import { metricParams, readFilters, toQuery } from '$lib/filters';
+import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
+import { pageChart } from '$lib/server/render-chart';
+import type { OpenPipelineRow } from '../../../analytics/metrics/open-pipeline';
+import type { TrendRow } from '../../../analytics/metrics/trends';
+
+const FIELDS = ['owner', 'lead_source', 'type'] as const;
+
+/** Open pipeline across snapshots, by stage or forecast category, as amount or deal count. */
+export const load: PageServerLoad = async ({ url, parent }) => {
+  const filters = readFilters(url, FIELDS);
+  const by: TrendsBy = url.searchParams.get('by') === 'forecast_category' ? 'forecast_category' : 'stage';
+  const measure: TrendsMeasure = url.searchParams.get('measure') === 'count' ? 'count' : 'amount';
+  const id = await snapshotId(filters.snapshot);
+  const params = metricParams(filters, FIELDS, { by });
+  const [result, stages, options, { locale, snapshots }] = await Promise.all([
+    metric('trends', params),
+    metric('open-pipeline', metricParams(filters, [])),
+    filterOptions(id),
+    parent()
+  ]);
+  const rows: TrendsChartRow[] = (result.rows as TrendRow[]).map((r) => ({
+    snapshot_id: r.snapshot_id,
+    as_of: r.as_of,
+    group: String(r[by] ?? '(none)'),
+    open_count: r.open_count,
+    open_amount: r.open_amount
+  }));
+  const groups = trendGroups(by, rows.map((r) => r.group), stages.rows as OpenPipelineRow[]);
+  // Snapshots up to the chosen one: fewer than two make no trend, whatever the filters.
+  const upTo = snapshots.filter((s) => options.as_of !== null && s.as_of <= options.as_of).length;
+  const chartOptions = { currency: options.corporate_currency, locale, filters, by, measure, groups };
+  return {
+    empty: result.snapshot_id === null,
+    snapshotCount: upTo,
+    laterCount: snapshots.length - upTo,
+    filters,
+    by,
+    measure,
+    options,
+    note: result.note,
+    groups,
+    ...pageChart(trendsChart, rows, chartOptions),
+    csvHref: `/api/metrics/trends${toQuery({ ...params, format: 'csv' })}`
+  };
+};
