@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RejectedFileError, UploadTooLargeError } from '../errors';
 import { looksBinary } from './decode';
+import { isXlsx, XlsxError, xlsxToCsv } from './xlsx';
 
 export interface InputFile {
   name: string;
@@ -15,14 +16,17 @@ export const MAX_UNZIPPED_BYTES = 2 * 1024 ** 3;
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
 /**
- * Flattens uploads into CSV files: ZIPs are opened (entries keep only their base name,
- * so no path in a ZIP can point anywhere), anything that is neither a ZIP nor text is
- * refused as an unsupported type.
+ * Flattens uploads into CSV files: spreadsheets become the CSV of their first sheet
+ * (name.xlsx → name.csv), ZIPs are opened (entries keep only their base name, so no path
+ * in a ZIP can point anywhere), anything that is neither a ZIP nor text is refused as an
+ * unsupported type.
  */
 export function expandInputs(files: InputFile[], maxUnzipped = MAX_UNZIPPED_BYTES): InputFile[] {
   const out: InputFile[] = [];
   for (const file of files) {
-    if (isZip(file.bytes)) {
+    if (isXlsx(file.name, file.bytes)) {
+      out.push(spreadsheetAsCsv(file, maxUnzipped));
+    } else if (isZip(file.bytes)) {
       out.push(...unzip(file, maxUnzipped));
     } else if (looksBinary(file.bytes)) {
       throw new RejectedFileError([{ file: file.name, line: null, column: null, reason: 'not a CSV or ZIP file' }], 415);
@@ -53,17 +57,23 @@ function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
     }
     throw new RejectedFileError([{ file: zip.name, line: null, column: null, reason: `unreadable ZIP (${(err as Error).message})` }]);
   }
-  const names = Object.keys(entries);
-  if (names.some((n) => /\.xlsx$/i.test(n)) || names.includes('[Content_Types].xml')) {
-    throw new RejectedFileError([{ file: zip.name, line: null, column: null, reason: 'spreadsheet (XLSX) files are not supported; export as CSV' }], 415);
-  }
-  return names.map((name) => {
+  return Object.keys(entries).map((name) => {
     const bytes = entries[name];
+    if (isXlsx(name, bytes)) return spreadsheetAsCsv({ name: `${zip.name}/${basename(name)}`, bytes }, maxUnzipped, basename(name));
     if (looksBinary(bytes)) {
       throw new RejectedFileError([{ file: `${zip.name}/${name}`, line: null, column: null, reason: 'not a CSV file' }], 415);
     }
     return { name: basename(name), bytes };
   });
+}
+
+function spreadsheetAsCsv(file: InputFile, maxUnzipped: number, name = file.name): InputFile {
+  try {
+    return { name: name.replace(/\.xls[xm]$/i, '') + '.csv', bytes: xlsxToCsv(file.bytes, { maxUnzippedBytes: maxUnzipped }) };
+  } catch (err) {
+    if (err instanceof XlsxError) throw new RejectedFileError([err.problem(file.name)], err.status);
+    throw err;
+  }
 }
 
 class UnsafeEntryError extends Error {

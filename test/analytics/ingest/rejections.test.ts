@@ -3,6 +3,7 @@
  * is exactly as it was: every table's rows and the id sequence compared before and after.
  */
 import { zipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../analytics/db';
@@ -10,7 +11,7 @@ import { RejectedFileError, UploadTooLargeError } from '../../../analytics/error
 import { ingest } from '../../../analytics/ingest/ingest';
 import { expandInputs, type InputFile } from '../../../analytics/ingest/inputs';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { SHARED_DATA, diskDb, dumpTables, ingestPaths } from '../../helpers';
+import { FIXTURES, SHARED_DATA, diskDb, dumpTables, ingestPaths } from '../../helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const HEADER = '"Id","StageName","Amount","CloseDate","CreatedDate","IsClosed","IsWon"';
@@ -127,6 +128,27 @@ describe('rejected uploads', () => {
     const zip = zipSync({ 'Opportunity.csv': enc(`${HEADER}\n${GOOD_ROW}\n`), [entry]: enc('Id,Status\n') });
     const error = await rejection(db, [{ name: 'export.zip', bytes: zip }]);
     expect(error.problems[0]).toEqual({ file: 'export.zip', line: null, column: null, reason: `unsafe path in ZIP: ${JSON.stringify(entry)}` });
+    expect(await dumpTables(db)).toBe(before);
+  });
+
+  it('reads a spreadsheet, alone or in a ZIP, as the CSV of its first sheet', () => {
+    const workbook = new Uint8Array(readFileSync(join(FIXTURES, 'xlsx', 'hubspot-deals.xlsx')));
+    const [alone] = expandInputs([{ name: 'deals.xlsx', bytes: workbook }]);
+    const [zipped] = expandInputs([{ name: 'export.zip', bytes: zipSync({ 'views/deals.xlsx': workbook }) }]);
+    expect(alone.name).toBe('deals.csv');
+    expect(zipped.name).toBe('deals.csv');
+    expect(new TextDecoder().decode(alone.bytes).split('\n')[0]).toBe(
+      'Record ID,Deal Name,Deal Stage,Pipeline,Amount,Close Date,Create Date,"Date entered ""Qualified to buy (Sales Pipeline)"""'
+    );
+    expect(zipped.bytes).toEqual(alone.bytes);
+  });
+
+  it('rejects an encrypted spreadsheet with its name and a reason, and keeps the database as it was', async () => {
+    const encrypted = new Uint8Array(readFileSync(join(FIXTURES, 'xlsx', 'encrypted.xlsx')));
+    const error = await rejection(db, [{ name: 'deals.xlsx', bytes: encrypted }]);
+    expect(error.status).toBe(415);
+    expect(error.problems[0]).toMatchObject({ file: 'deals.xlsx', line: null, column: null });
+    expect(error.problems[0].reason).toMatch(/encrypt|password/i);
     expect(await dumpTables(db)).toBe(before);
   });
 });
