@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { BadParameterError } from './errors';
+import { FORECAST_CATEGORIES } from './stages';
 
 /**
  * Settings that METRICS.md leaves to the team, with their defaults. They live in one
@@ -64,8 +65,37 @@ export function loadSettings(path = settingsPath()): Settings {
   } catch (err) {
     throw new BadParameterError('settings', `${path} is not valid JSON (${(err as Error).message})`);
   }
-  const settings = { ...DEFAULT_SETTINGS, ...parsed, retention: { ...DEFAULT_SETTINGS.retention, ...parsed.retention } };
+  return checkSettings({ ...DEFAULT_SETTINGS, ...parsed, retention: { ...DEFAULT_SETTINGS.retention, ...parsed.retention } });
+}
+
+const WHOLE_DAYS = ['stall_threshold_days', 'stall_min_visits', 'calibration_min_deals', 'inactivity_days'] as const;
+
+/** The settings as given, or a BadParameterError naming the first bad key. */
+export function checkSettings(settings: Settings): Settings {
   const m = settings.fiscal_year_start_month;
   if (!Number.isInteger(m) || m < 1 || m > 12) throw new BadParameterError('fiscal_year_start_month', 'must be 1..12');
+  for (const key of WHOLE_DAYS) {
+    const v = settings[key];
+    if (!Number.isInteger(v) || v < 0 || v > 100_000) throw new BadParameterError(key, 'must be a whole number from 0 to 100000');
+  }
+  for (const o of settings.stages) {
+    const where = `stages[${JSON.stringify(o.stage)}]`;
+    if (typeof o.stage !== 'string' || !o.stage.trim()) throw new BadParameterError('stages', 'every entry needs a stage name');
+    if (o.probability !== undefined && !(Number.isFinite(o.probability) && o.probability >= 0 && o.probability <= 100)) {
+      throw new BadParameterError(`${where}.probability`, 'a percentage from 0 to 100');
+    }
+    if (o.sort_order !== undefined && !Number.isFinite(o.sort_order)) throw new BadParameterError(`${where}.sort_order`, 'a number');
+    if (o.forecast_category !== undefined && !(FORECAST_CATEGORIES as readonly string[]).includes(o.forecast_category)) {
+      throw new BadParameterError(`${where}.forecast_category`, `one of ${FORECAST_CATEGORIES.join(', ')}`);
+    }
+    if (o.is_won && o.is_closed === false) throw new BadParameterError(`${where}.is_won`, 'a won stage is closed');
+  }
   return settings;
+}
+
+/** Writes the settings file whole (through a temporary file, so a reader never sees half of it). */
+export function saveSettings(settings: Settings, path = settingsPath()): void {
+  checkSettings(settings);
+  writeFileSync(`${path}.tmp`, JSON.stringify(settings, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
 }

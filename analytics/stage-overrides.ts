@@ -1,5 +1,5 @@
 import type { Database } from './db';
-import type { Settings } from './settings';
+import type { Settings, StageOverride } from './settings';
 
 /** Mirrors the settings file's stage settings into stage_overrides, which every metric reads through. */
 export async function applyStageOverrides(db: Database, settings: Settings): Promise<void> {
@@ -17,4 +17,59 @@ export async function applyStageOverrides(db: Database, settings: Settings): Pro
       });
     }
   });
+}
+
+export type Outcome = 'open' | 'won' | 'lost';
+
+/** A stage as the settings page shows it: what the export said, and what applies (the settings file winning). */
+export interface StageSettingRow {
+  pipeline: string;
+  stage: string;
+  exported: { sort_order: number; probability: number | null; forecast_category: string | null; outcome: Outcome };
+  effective: { sort_order: number; probability: number | null; forecast_category: string | null; outcome: Outcome };
+}
+
+export type StageEdit = { pipeline: string; stage: string } & StageSettingRow['effective'];
+
+const outcomeSql = (closed: string, won: string) => `CASE WHEN ${won} THEN 'won' WHEN ${closed} THEN 'lost' ELSE 'open' END`;
+
+export async function stageSettingRows(db: Database, snapshotId: number): Promise<StageSettingRow[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT s.pipeline, s.stage,
+            s.sort_order AS x_order, s.probability AS x_probability, s.forecast_category AS x_category, ${outcomeSql('s.is_closed', 's.is_won')} AS x_outcome,
+            e.sort_order AS e_order, e.probability AS e_probability, e.forecast_category AS e_category, ${outcomeSql('e.is_closed', 'e.is_won')} AS e_outcome
+     FROM stages s JOIN snapshot_stages e USING (snapshot_id, pipeline, stage)
+     WHERE s.snapshot_id = $snapshot ORDER BY s.pipeline, e.sort_order, s.stage`,
+    { snapshot: snapshotId }
+  );
+  return rows.map((r) => ({
+    pipeline: r.pipeline as string,
+    stage: r.stage as string,
+    exported: { sort_order: r.x_order as number, probability: r.x_probability as number | null, forecast_category: r.x_category as string | null, outcome: r.x_outcome as Outcome },
+    effective: { sort_order: r.e_order as number, probability: r.e_probability as number | null, forecast_category: r.e_category as string | null, outcome: r.e_outcome as Outcome }
+  }));
+}
+
+/**
+ * The settings file's stage list after an admin edits the stages shown: an entry holds
+ * only what differs from the export, so a stage set back to the export's values drops
+ * out; entries for stages not shown (other snapshots' stages) are kept as they were.
+ * One pipeline in view → entries apply to every pipeline.
+ */
+export function stageOverridesAfterEdit(current: StageOverride[], shown: StageSettingRow[], edits: StageEdit[]): StageOverride[] {
+  const pipelines = new Set(shown.map((r) => r.pipeline));
+  const key = (pipeline: string | undefined, stage: string) => `${pipelines.size > 1 ? (pipeline ?? '*') : '*'}\u0000${stage}`;
+  const shownKeys = new Set(shown.map((r) => key(r.pipeline, r.stage)));
+  const kept = current.filter((o) => !shownKeys.has(key(o.pipeline, o.stage)));
+  const edited = edits.flatMap((edit): StageOverride[] => {
+    const row = shown.find((r) => r.pipeline === edit.pipeline && r.stage === edit.stage);
+    if (!row) return [];
+    const o: StageOverride = { stage: edit.stage, ...(pipelines.size > 1 ? { pipeline: edit.pipeline } : {}) };
+    if (edit.sort_order !== row.exported.sort_order) o.sort_order = edit.sort_order;
+    if (edit.probability !== null && edit.probability !== row.exported.probability) o.probability = edit.probability;
+    if (edit.forecast_category !== null && edit.forecast_category !== row.exported.forecast_category) o.forecast_category = edit.forecast_category;
+    if (edit.outcome !== row.exported.outcome) Object.assign(o, { is_closed: edit.outcome !== 'open', is_won: edit.outcome === 'won' });
+    return Object.keys(o).length > (o.pipeline ? 2 : 1) ? [o] : [];
+  });
+  return [...kept, ...edited];
 }

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -40,17 +40,22 @@ export function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  dbPath: string;
   output: () => string;
   stop: () => Promise<void>;
 }
 
-/** `npx tsx analytics/cli/main.ts serve` in its own process group, ready when /api/health answers. */
+/**
+ * `npx tsx analytics/cli/main.ts serve` in its own process group, ready when /api/health
+ * answers. Its settings file sits beside the database, so a test that saves settings
+ * never writes the checkout's data/settings.json.
+ */
 export async function startServer(dbPath: string, timeoutMs = 90_000): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('npx', ['tsx', 'analytics/cli/main.ts', 'serve', '--db', dbPath, '--port', String(port)], {
     cwd: process.cwd(),
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), PIPELENS_SETTINGS: join(dirname(dbPath), 'settings.json') },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe']
   });
@@ -85,7 +90,7 @@ export async function startServer(dbPath: string, timeoutMs = 90_000): Promise<R
     if (exited) throw new Error(`the server exited before answering:\n${log}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.ok) return { url, output: () => log, stop };
+      if (res.ok) return { url, dbPath, output: () => log, stop };
     } catch {
       // not listening yet
     }

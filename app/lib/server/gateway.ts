@@ -3,7 +3,8 @@
  * (load functions) and the API both come through here.
  */
 import { resolveDbPath, type Database } from '../../../analytics/db';
-import { loadSettings, type Settings } from '../../../analytics/settings';
+import { loadSettings, saveSettings, type Settings } from '../../../analytics/settings';
+import { applyStageOverrides } from '../../../analytics/stage-overrides';
 import { openWorkspace } from '../../../analytics/workspace';
 
 let settings: Settings | null = null;
@@ -16,4 +17,15 @@ export function getSettings(): Settings {
 export function getDatabase(): Promise<Database> {
   database ??= openWorkspace(resolveDbPath(), getSettings()).then((w) => w.db);
   return database;
+}
+
+/**
+ * Saves new settings to the settings file and applies them at once: stage settings go
+ * into every snapshot's answers (stage_overrides), cached answers keyed on the old
+ * settings are not reused.
+ */
+export async function replaceSettings(next: Settings): Promise<void> {
+  saveSettings(next);
+  settings = next;
+  await applyStageOverrides(await getDatabase(), next);
 }

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, saveSettings, loadSettings } from '../../analytics/settings';
+import { applyStageOverrides, stageOverridesAfterEdit, stageSettingRows, type StageEdit } from '../../analytics/stage-overrides';
+import { FIXTURES, ingestPaths, memoryDb, tempDir } from '../helpers';
+
+// pipeline/b's OpportunityStage list: Prospecting 10, Qualification 20, Proposal 50 Best Case, Negotiation 80 Commit, Closed Won, Closed Lost
+describe('stage settings from the settings page', () => {
+  it('shows each stage as the export has it and as it applies, then keeps only what differs from the export', async () => {
+    const db = await memoryDb();
+    const { snapshot } = await ingestPaths(db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
+    const kept = { stage: 'Discovery', probability: 15 }; // a stage of another snapshot: untouched by the edit
+    const current = [kept, { stage: 'Qualification', probability: 30 }];
+    await applyStageOverrides(db, { ...DEFAULT_SETTINGS, stages: current });
+
+    const rows = await stageSettingRows(db, snapshot.snapshot_id);
+    expect(rows.map((r) => [r.stage, r.exported.probability, r.effective.probability, r.effective.outcome])).toEqual([
+      ['Prospecting', 10, 10, 'open'],
+      ['Qualification', 20, 30, 'open'],
+      ['Proposal', 50, 50, 'open'],
+      ['Negotiation', 80, 80, 'open'],
+      ['Closed Won', 100, 100, 'won'],
+      ['Closed Lost', 0, 0, 'lost']
+    ]);
+
+    // the admin sets Qualification back to 20%, Proposal to 60% and Commit, and marks Negotiation lost (for the test's sake)
+    const edits: StageEdit[] = rows.map((r) => ({ pipeline: r.pipeline, stage: r.stage, ...r.effective }));
+    Object.assign(edits[1], { probability: 20 });
+    Object.assign(edits[2], { probability: 60, forecast_category: 'Commit' });
+    Object.assign(edits[3], { outcome: 'lost' });
+    expect(stageOverridesAfterEdit(current, rows, edits)).toEqual([
+      kept,
+      { stage: 'Proposal', probability: 60, forecast_category: 'Commit' },
+      { stage: 'Negotiation', is_closed: true, is_won: false }
+    ]);
+    db.close();
+  });
+
+  it('saves a checked settings file and refuses bad values by name', () => {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'settings.json');
+    const settings = { ...DEFAULT_SETTINGS, inactivity_days: 21, stages: [{ stage: 'Proposal', probability: 60 }] };
+    saveSettings(settings, path);
+    expect(loadSettings(path)).toEqual(settings);
+    expect(() => saveSettings({ ...settings, stages: [{ stage: 'Proposal', probability: 160 }] }, path)).toThrow('bad parameter stages["Proposal"].probability');
+    expect(() => saveSettings({ ...settings, stages: [{ stage: 'Proposal', forecast_category: 'Maybe' }] }, path)).toThrow('stages["Proposal"].forecast_category');
+    expect(() => saveSettings({ ...settings, inactivity_days: -1 }, path)).toThrow('bad parameter inactivity_days');
+    expect(loadSettings(path)).toEqual(settings); // a refused save leaves the file as it was
+    cleanup();
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The settings page: an admin marks an open stage lost and saves; every snapshot's open
+ * pipeline drops by that stage's deals at once, and the page shows what the export said.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSession } from './harness';
+
+interface OpenRow { stage: string; deals: number }
+
+describe('settings page', () => {
+  const session = useBrowserSession();
+
+  it('applies a stage outcome to every snapshot without re-uploading', async () => {
+    const { page, server, watch } = session;
+    const openByStage = async (snapshot: string) => {
+      const res = await fetch(`${server.url}/api/metrics/trends?snapshot=${snapshot}`);
+      return ((await res.json()).rows as (OpenRow & { snapshot_id: number; open_count: number })[]).map((r) => ({ snapshot: r.snapshot_id, stage: r.stage, deals: r.open_count }));
+    };
+    const before = await openByStage('latest');
+    const negotiation = before.filter((r) => r.stage === 'Negotiation/Review');
+    expect(negotiation.length).toBeGreaterThan(1);
+    expect(negotiation.every((r) => r.deals > 0)).toBe(true);
+
+    await page.goto(`${server.url}/settings`);
+    const outcome = page.getByLabel('Outcome of Negotiation/Review');
+    await expect(outcome.inputValue()).resolves.toBe('open');
+    await outcome.selectOption('lost');
+    await page.getByRole('button', { name: 'Save and apply' }).click();
+    await page.waitForURL(/\/settings\?saved/);
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/saved and applied to every snapshot/);
+    await expect(page.getByLabel('Outcome of Negotiation/Review').inputValue()).resolves.toBe('lost');
+    const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'Negotiation/Review' }) });
+    await expect(row.locator('td').last().textContent()).resolves.toBe('export: Open');
+    await session.screenshot('settings.png');
+
+    // every snapshot's open pipeline lost its Negotiation/Review deals; the other stages kept theirs
+    const after = await openByStage('latest');
+    expect(after.filter((r) => r.stage === 'Negotiation/Review')).toEqual([]);
+    expect(after).toEqual(before.filter((r) => r.stage !== 'Negotiation/Review'));
+    // the settings file beside the database holds just the change
+    const file = join(dirname(server.dbPath), 'settings.json');
+    expect(existsSync(file)).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8')).stages).toEqual([{ stage: 'Negotiation/Review', is_closed: true, is_won: false }]);
+    expect(watch.problems).toEqual([]);
+  });
+});
