@@ -67,6 +67,34 @@ const VIEWS_V2 = `
 const VIEWS_SQL = VIEWS_V2.replace('coalesce(o.sort_order, s.sort_order) AS sort_order,', 'coalesce(o.sort_order, s.sort_order) AS sort_order, s.stage_bit,');
 
 /**
+ * Version 8: a stage the settings merge into another (a renamed stage) is read under the
+ * other's name everywhere. snapshot_stages keeps one row per name, the target's own when
+ * the snapshot has both, and stage_mask holds the bits of every stage merged into it, so
+ * a deal that visited the old name has reached the new one.
+ */
+export const STAGE_MERGES_VIEW = `CREATE VIEW stage_merges AS
+  SELECT stage, min(merge_into) AS merge_into FROM stage_overrides WHERE merge_into IS NOT NULL GROUP BY stage`;
+
+const VIEWS_V8 = `
+      CREATE VIEW snapshot_stages AS
+        WITH named AS (
+          SELECT s.*, coalesce(m.merge_into, s.stage) AS merged_stage, m.merge_into IS NOT NULL AS is_merged,
+                 bit_or(1::UBIGINT << s.stage_bit) OVER (PARTITION BY s.snapshot_id, s.pipeline, coalesce(m.merge_into, s.stage)) AS stage_mask
+          FROM stages s LEFT JOIN stage_merges m ON m.stage = s.stage
+          QUALIFY row_number() OVER (PARTITION BY s.snapshot_id, s.pipeline, merged_stage ORDER BY is_merged, s.stage) = 1
+        )
+        SELECT s.snapshot_id, s.pipeline, s.merged_stage AS stage,
+               coalesce(o.sort_order, s.sort_order) AS sort_order, s.stage_bit, s.stage_mask,
+               coalesce(o.probability, s.probability) AS probability,
+               coalesce(o.forecast_category, s.forecast_category) AS forecast_category,
+               coalesce(o.is_closed, s.is_closed) AS is_closed,
+               coalesce(o.is_won, s.is_won) AS is_won,
+               CASE WHEN o.stage IS NULL AND NOT s.is_merged THEN s.origin ELSE 'settings' END AS origin
+        FROM named s
+        LEFT JOIN stage_overrides o ON o.stage = s.merged_stage AND o.pipeline IN (s.pipeline, '*') AND o.merge_into IS NULL;
+      ${VIEWS_V2.slice(VIEWS_V2.indexOf('CREATE VIEW deal_states'))}`;
+
+/**
  * The stages a deal ever visited (its visits and the stage it is in now) as bits of
  * its pipeline's stage_bit numbering. Funnel reach and forecast calibration then group
  * deals by their mask, a few hundred distinct values, instead of joining every visit.
@@ -100,15 +128,15 @@ export function updatePushCountsSql(scope: DerivedScope): string {
 /**
  * Completed-visit statistics per stage, over all of a snapshot's visits: the stall
  * thresholds and the unfiltered stage durations read them instead of sorting every
- * visit again. They do not depend on stage settings (a visit's duration is a fact).
+ * visit again. A visit's duration is a fact, but which name it counts under follows the
+ * settings' stage merges, so they are rebuilt when those change (stage-overrides.ts).
  */
-export function insertStageVisitStatsSql(scope: DerivedScope): string {
-  const snapshot = scope === ALL_SNAPSHOTS ? 'snapshot_id' : scope.snapshot;
+export function insertStageVisitStatsSql(where = 'true'): string {
   return `INSERT INTO stage_visit_stats
-    SELECT ${snapshot}, stage, count(*)::INTEGER, avg(days), quantile_cont(days, 0.5), quantile_cont(days, 0.75), quantile_cont(days, 0.9)
-    FROM (SELECT ${scope.keys}, stage, (epoch(exited_at) - epoch(entered_at)) / 86400.0 AS days
-          FROM ${scope.visits} WHERE exited_at IS NOT NULL)
-    GROUP BY ALL`;
+    SELECT snapshot_id, stage, count(*)::INTEGER, avg(days), quantile_cont(days, 0.5), quantile_cont(days, 0.75), quantile_cont(days, 0.9)
+    FROM (SELECT snapshot_id, stage, (epoch(exited_at) - epoch(entered_at)) / 86400.0 AS days
+          FROM stage_visits WHERE ${where} AND exited_at IS NOT NULL)
+    GROUP BY snapshot_id, stage`;
 }
 
 /** The most stages a pipeline may have: one bit each in visited_mask. */
@@ -289,7 +317,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         p75_days DOUBLE,
         p90_days DOUBLE
       );
-      ${insertStageVisitStatsSql(ALL_SNAPSHOTS)};
+      ${insertStageVisitStatsSql()};
       ${VIEWS_SQL}
     `
   },
@@ -357,8 +385,10 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       DROP TABLE stage_events;
       DROP TABLE stage_visits;
       DROP TABLE leads;
+      ALTER TABLE stage_overrides ADD COLUMN merge_into VARCHAR;
+      ${STAGE_MERGES_VIEW};
       ${Object.values(VERSIONED).map((t) => `${versionedViewSql(t)};`).join('\n      ')}
-      ${VIEWS_SQL}
+      ${VIEWS_V8}
     `
   }
 ];

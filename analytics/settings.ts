@@ -15,6 +15,8 @@ export interface StageOverride {
   forecast_category?: string;
   is_closed?: boolean;
   is_won?: boolean;
+  /** Read this stage as another one everywhere (a renamed stage): its deals, events, visits and funnel reach. */
+  merge_into?: string;
 }
 
 export interface Settings {
@@ -89,6 +91,12 @@ export function checkSettings(settings: Settings): Settings {
       throw new BadParameterError(`${where}.forecast_category`, `one of ${FORECAST_CATEGORIES.join(', ')}`);
     }
     if (o.is_won && o.is_closed === false) throw new BadParameterError(`${where}.is_won`, 'a won stage is closed');
+    if (o.merge_into !== undefined) {
+      if (typeof o.merge_into !== 'string' || !o.merge_into.trim() || o.merge_into === o.stage) throw new BadParameterError(`${where}.merge_into`, 'the name of another stage');
+      if (settings.stages.some((t) => t.stage === o.merge_into && t.merge_into)) {
+        throw new BadParameterError(`${where}.merge_into`, `${JSON.stringify(o.merge_into)} is itself merged into another stage; merge into that one`);
+      }
+    }
   }
   return settings;
 }

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from './db';
 import { insertStageVisitStatsSql, insertStageVisitsSql, ONE_SNAPSHOT, updatePushCountsSql, updateVisitedMasksSql } from './schema';
 import { deriveStages, type StageHints, type StageSetting } from './stages';
-import { storeSnapshotRows, VERSIONED } from './versions';
+import { storedRowsAt, storeSnapshotRows, VERSIONED } from './versions';
 
 /**
  * One snapshot's deals and stage events are staged in temp tables (snap_deals,
@@ -20,13 +20,13 @@ export async function storeDealsAndEvents(conn: DuckDBConnection, snapshot: numb
   await conn.run(`UPDATE snap_deals SET visited_mask = NULL, push_count = 0`);
   await conn.run(`DELETE FROM snap_visits`);
   await conn.run(insertStageVisitsSql(ONE_SNAPSHOT));
-  await conn.run(`DELETE FROM stage_visit_stats WHERE snapshot_id = $snapshot`, at);
-  await conn.run(insertStageVisitStatsSql(ONE_SNAPSHOT), at);
   await conn.run(updatePushCountsSql(ONE_SNAPSHOT));
   await conn.run(updateVisitedMasksSql(ONE_SNAPSHOT), at);
   await storeSnapshotRows(conn, VERSIONED.deals, 'snap_deals', position);
   await storeSnapshotRows(conn, VERSIONED.stage_events, 'snap_events', position);
   await storeSnapshotRows(conn, VERSIONED.stage_visits, 'snap_visits', position);
+  await conn.run(`DELETE FROM stage_visit_stats WHERE snapshot_id = $snapshot`, at);
+  await conn.run(insertStageVisitStatsSql('snapshot_id = $snapshot'), at);
 }
 
 /**
@@ -47,8 +47,8 @@ const SNAPSHOT_EVENTS_SQL = `
     SELECT snapshot_id, position FROM snapshots WHERE has_history AND position < $position ORDER BY position DESC LIMIT 1
   ),
   known AS (
-    SELECT * FROM stage_events
-    WHERE snapshot_id = (SELECT snapshot_id FROM history) AND deal_id IN (SELECT deal_id FROM snap_deals)
+    SELECT * FROM ${storedRowsAt(VERSIONED.stage_events, '(SELECT position FROM history)')}
+    WHERE deal_id IN (SELECT deal_id FROM snap_deals)
   ),
   states AS (
     SELECT deal_id, valid_from AS position, stage, amount, amount_corporate, close_date, probability, forecast_category
@@ -97,7 +97,7 @@ export async function rebuildSnapshotEventsAfter(conn: DuckDBConnection, positio
   );
   for (const { snapshot_id: snapshot, position: at } of targets) {
     await createSnapshotTables(conn);
-    await conn.run(`INSERT INTO snap_deals SELECT ${VERSIONED.deals.columns.join(', ')} FROM deals WHERE snapshot_id = $snapshot`, { snapshot });
+    await conn.run(`INSERT INTO snap_deals SELECT * FROM ${storedRowsAt(VERSIONED.deals, '$position')}`, { position: at });
     await storeWithSnapshotEvents(conn, snapshot, BigInt(at));
   }
   return targets.map((t) => t.snapshot_id);

@@ -59,10 +59,19 @@ export const VERSIONED = {
   }
 } satisfies Record<string, VersionedTable>;
 
+/** The view a table is read through: one row per snapshot the row holds in, stages named as the settings merge them. */
 export function versionedViewSql(t: VersionedTable): string {
+  const merged = t.columns.includes('stage');
+  const columns = t.columns.map((c) => (c === 'stage' ? 'coalesce(m.merge_into, r.stage) AS stage' : `r.${c}`));
   return `CREATE VIEW ${t.view} AS
-    SELECT s.snapshot_id, ${t.columns.map((c) => `r.${c}`).join(', ')}
-    FROM ${t.table} r JOIN snapshots s ON s.position >= r.valid_from AND s.position < ${UNTIL('r')}`;
+    SELECT s.snapshot_id, ${columns.join(', ')}
+    FROM ${t.table} r JOIN snapshots s ON s.position >= r.valid_from AND s.position < ${UNTIL('r')}
+    ${merged ? 'LEFT JOIN stage_merges m ON m.stage = r.stage' : ''}`;
+}
+
+/** The rows a snapshot holds, as stored (stage names unmerged): for the ingest's own derivations. */
+export function storedRowsAt(t: VersionedTable, position: string): string {
+  return `(SELECT ${t.columns.join(', ')} FROM ${t.table} r WHERE r.valid_from <= ${position} AND ${UNTIL('r')} > ${position})`;
 }
 
 /** The position a snapshot taken at `asOf` (a TIMESTAMP literal's text) gets, after any with the same as_of. */

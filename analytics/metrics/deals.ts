@@ -37,7 +37,7 @@ export function buildDealsSql(f: Filters) {
             SELECT 1 FROM snapshot_stages st, snapshot_stages target
             WHERE st.snapshot_id = $snapshot AND target.snapshot_id = $snapshot AND st.pipeline = d.pipeline
               AND target.pipeline = d.pipeline AND target.stage = $reached AND NOT st.is_closed
-              AND st.sort_order >= target.sort_order AND (d.visited_mask >> st.stage_bit) & 1 = 1))
+              AND st.sort_order >= target.sort_order AND d.visited_mask & st.stage_mask <> 0))
       AND ($forecast_category::VARCHAR IS NULL OR d.effective_forecast_category = $forecast_category)
       AND ($status::VARCHAR IS NULL
            OR ($status = 'open' AND NOT d.closed) OR ($status = 'won' AND d.won)

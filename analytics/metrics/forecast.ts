@@ -49,7 +49,7 @@ export function buildForecastSql(f: Filters, settings: Settings, opts: { everySn
       SELECT p.snapshot_id, st.pipeline, st.stage, sum(p.deals) AS closed_deals, coalesce(sum(p.deals) FILTER (WHERE p.won), 0) AS won_deals
       FROM (SELECT snapshot_id, pipeline, visited_mask, won, count(*) AS deals FROM deal_states
             WHERE snapshot_id IN (SELECT snapshot_id FROM snaps) AND closed GROUP BY ALL) p
-      JOIN snapshot_stages st ON st.snapshot_id = p.snapshot_id AND st.pipeline = p.pipeline AND (p.visited_mask >> st.stage_bit) & 1 = 1
+      JOIN snapshot_stages st ON st.snapshot_id = p.snapshot_id AND st.pipeline = p.pipeline AND p.visited_mask & st.stage_mask <> 0
       GROUP BY p.snapshot_id, st.pipeline, st.stage
     ),
     rates AS (

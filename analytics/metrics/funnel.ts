@@ -25,14 +25,14 @@ export const FUNNEL_SQL = `
     WHERE d.snapshot_id = $snapshot AND ${inPeriod('d.created_at')} AND ${DEAL_FILTER}
   ),
   st AS (
-    SELECT pipeline, stage, sort_order, is_closed, stage_bit FROM snapshot_stages
+    SELECT pipeline, stage, sort_order, is_closed, stage_mask FROM snapshot_stages
     WHERE snapshot_id = $snapshot AND ($pipeline::VARCHAR IS NULL OR pipeline = $pipeline)
   ),
   paths AS (SELECT pipeline, visited_mask, won, count(*) AS deals FROM d GROUP BY ALL),
   reach AS (
     SELECT p.pipeline, p.won, p.deals,
            (SELECT max(st.sort_order) FROM st
-            WHERE st.pipeline = p.pipeline AND NOT st.is_closed AND (p.visited_mask >> st.stage_bit) & 1 = 1) AS highest_open
+            WHERE st.pipeline = p.pipeline AND NOT st.is_closed AND p.visited_mask & st.stage_mask <> 0) AS highest_open
     FROM paths p
   ),
   open_now AS (

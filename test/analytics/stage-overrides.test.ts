@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, saveSettings, loadSettings } from '../../analytics/settings';
 import { applyStageOverrides, stageOverridesAfterEdit, stageSettingRows, type StageEdit } from '../../analytics/stage-overrides';
+import { computeMetric } from '../../analytics/metrics';
 import { FIXTURES, ingestPaths, memoryDb, tempDir } from '../helpers';
 
 // pipeline/b's OpportunityStage list: Prospecting 10, Qualification 20, Proposal 50 Best Case, Negotiation 80 Commit, Closed Won, Closed Lost
@@ -24,7 +25,7 @@ describe('stage settings from the settings page', () => {
     ]);
 
     // the admin sets Qualification back to 20%, Proposal to 60% and Commit, and marks Negotiation lost (for the test's sake)
-    const edits: StageEdit[] = rows.map((r) => ({ pipeline: r.pipeline, stage: r.stage, ...r.effective }));
+    const edits: StageEdit[] = rows.map((r) => ({ pipeline: r.pipeline, stage: r.stage, merge_into: r.merge_into, ...r.effective }));
     Object.assign(edits[1], { probability: 20 });
     Object.assign(edits[2], { probability: 60, forecast_category: 'Commit' });
     Object.assign(edits[3], { outcome: 'lost' });
@@ -46,6 +47,43 @@ describe('stage settings from the settings page', () => {
     expect(() => saveSettings({ ...settings, stages: [{ stage: 'Proposal', forecast_category: 'Maybe' }] }, path)).toThrow('stages["Proposal"].forecast_category');
     expect(() => saveSettings({ ...settings, inactivity_days: -1 }, path)).toThrow('bad parameter inactivity_days');
     expect(loadSettings(path)).toEqual(settings); // a refused save leaves the file as it was
+    cleanup();
+  });
+
+  it('reads a stage merged into another under the other\'s name everywhere, and undoes it', async () => {
+    const db = await memoryDb();
+    const { snapshot } = await ingestPaths(db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
+    const params = { snapshot: String(snapshot.snapshot_id) };
+    const funnel = async () => Object.fromEntries((await computeMetric(db, DEFAULT_SETTINGS, 'funnel', params)).rows.map((r) => [r.stage, [r.reached, r.open_count]]));
+    const visits = async () => Object.fromEntries((await db.query<{ stage: string; visits: number }>('SELECT stage, visits FROM stage_visit_stats ORDER BY stage')).map((r) => [r.stage, r.visits]));
+    const [funnelBefore, visitsBefore] = [await funnel(), await visits()];
+
+    // Negotiation was renamed Proposal (say): D4, open in Negotiation, now reads as Proposal
+    await applyStageOverrides(db, { ...DEFAULT_SETTINGS, stages: [{ stage: 'Negotiation', merge_into: 'Proposal' }] });
+    expect(await db.query(`SELECT stage FROM deals WHERE deal_id = 'D4'`)).toEqual([{ stage: 'Proposal' }]);
+    expect((await db.query(`SELECT stage FROM snapshot_stages WHERE stage = 'Negotiation'`)).length).toBe(0);
+    const funnelAfter = await funnel();
+    expect(funnelAfter.Negotiation).toBeUndefined();
+    // reaching Proposal already counted the deals that went on to Negotiation; the open deals of both now stand in Proposal
+    expect(funnelAfter.Proposal).toEqual([funnelBefore.Proposal[0], funnelBefore.Proposal[1] + funnelBefore.Negotiation[1]]);
+    // completed visits are counted under the merged name
+    const visitsAfter = await visits();
+    expect(visitsAfter.Negotiation).toBeUndefined();
+    expect(visitsAfter.Proposal).toBe(visitsBefore.Proposal + visitsBefore.Negotiation);
+    // the settings page lists the merged stage with the stage it reads as
+    const row = (await stageSettingRows(db, snapshot.snapshot_id)).find((r) => r.stage === 'Negotiation')!;
+    expect([row.merge_into, row.effective.probability]).toEqual(['Proposal', 50]);
+
+    await applyStageOverrides(db, DEFAULT_SETTINGS);
+    expect([await funnel(), await visits()]).toEqual([funnelBefore, visitsBefore]);
+    db.close();
+  });
+
+  it('refuses a merge into the stage itself or into a stage that is merged away', () => {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'settings.json');
+    expect(() => saveSettings({ ...DEFAULT_SETTINGS, stages: [{ stage: 'A', merge_into: 'A' }] }, path)).toThrow('stages["A"].merge_into');
+    expect(() => saveSettings({ ...DEFAULT_SETTINGS, stages: [{ stage: 'A', merge_into: 'B' }, { stage: 'B', merge_into: 'C' }] }, path)).toThrow('"B" is itself merged');
     cleanup();
   });
 });

@@ -45,4 +45,31 @@ describe('settings page', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).stages).toEqual([{ stage: 'Negotiation/Review', is_closed: true, is_won: false }]);
     expect(watch.problems).toEqual([]);
   });
+
+  it('merges a renamed stage into another in every snapshot, and undoes it', async () => {
+    const { page, server, watch } = session;
+    const openCounts = async () => {
+      const rows = (await (await fetch(`${server.url}/api/metrics/trends`)).json()).rows as { snapshot_id: number; stage: string; open_count: number }[];
+      return (stage: string) => rows.filter((r) => r.stage === stage).map((r) => [r.snapshot_id, r.open_count]);
+    };
+    const before = await openCounts();
+    const merge = async (into: string) => {
+      await page.goto(`${server.url}/settings`);
+      await page.getByLabel('Read Id. Decision Makers as').selectOption(into);
+      await page.getByRole('button', { name: 'Save and apply' }).click();
+      await page.waitForURL(/\/settings\?saved/);
+    };
+    await merge('Value Proposition');
+    const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'Id. Decision Makers' }) });
+    await expect(row.locator('td').last().textContent()).resolves.toBe('merged into Value Proposition');
+    await session.screenshot('settings-merged.png');
+    const merged = await openCounts();
+    expect(merged('Id. Decision Makers')).toEqual([]);
+    const summed = before('Value Proposition').map(([snapshot, n]) => [snapshot, n + (before('Id. Decision Makers').find(([s]) => s === snapshot)?.[1] ?? 0)]);
+    expect(merged('Value Proposition')).toEqual(summed);
+
+    await merge('');
+    expect((await openCounts())('Id. Decision Makers')).toEqual(before('Id. Decision Makers'));
+    expect(watch.problems).toEqual([]);
+  });
 });

@@ -47,6 +47,7 @@ function stageEdits(form: FormData, count: number): StageEdit[] {
     return {
       pipeline: field('pipeline'),
       stage,
+      merge_into: field('merge_into') || null,
       sort_order: number(form, `stage.${i}.sort_order`),
       probability: probability === '' ? null : Number(probability),
       forecast_category: field('forecast_category') || null,
