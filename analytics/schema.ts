@@ -66,6 +66,15 @@ const VIEWS_V2 = `
 
 const VIEWS_SQL = VIEWS_V2.replace('coalesce(o.sort_order, s.sort_order) AS sort_order,', 'coalesce(o.sort_order, s.sort_order) AS sort_order, s.stage_bit,');
 
+// Version 9: a deal the export marks closed is closed (and won as it says) even in an
+// open stage: Pipedrive closes deals by status and leaves them in their pipeline stage.
+const VIEWS_V9 = VIEWS_SQL.replace(
+  `coalesce(st.is_closed, d.is_closed, false) AS closed,
+               coalesce(st.is_won, d.is_won, false) AS won,`,
+  `coalesce(st.is_closed, false) OR coalesce(d.is_closed, false) AS closed,
+               CASE WHEN coalesce(st.is_closed, true) THEN coalesce(st.is_won, d.is_won, false) ELSE coalesce(d.is_won, false) END AS won,`
+);
+
 /**
  * The stages a deal ever visited (its visits and the stage it is in now) as bits of
  * its pipeline's stage_bit numbering. Funnel reach and forecast calibration then group
@@ -359,6 +368,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       DROP TABLE leads;
       ${Object.values(VERSIONED).map((t) => `${versionedViewSql(t)};`).join('\n      ')}
       ${VIEWS_SQL}
+    `
+  },
+  {
+    version: 9,
+    name: 'deals closed by their own status (Pipedrive) are closed whatever their stage',
+    sql: `
+      DROP VIEW deal_states;
+      DROP VIEW snapshot_stages;
+      ${VIEWS_V9}
     `
   }
 ];

@@ -13,7 +13,7 @@ describe('backup and restore', () => {
     await ingestPaths(original, [join(FIXTURES, 'pipeline/a')], { asOf: '2024-06-30T12:00:00Z' });
     await ingestPaths(original, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
     const manifest = await backup(original, join(dir, 'backup'));
-    expect(manifest).toMatchObject({ format: 'pipelens-backup', schema_version: 8, snapshots: [1, 2] });
+    expect(manifest).toMatchObject({ format: 'pipelens-backup', schema_version: 9, snapshots: [1, 2] });
     expect(Object.keys(manifest.tables)).toEqual(expect.arrayContaining(['deal_rows', 'stage_event_rows', 'stage_visit_rows', 'lead_rows', 'snapshots']));
 
     await restore(join(dir, 'backup'), join(dir, 'restored.duckdb'));

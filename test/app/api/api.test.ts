@@ -32,7 +32,7 @@ describe('HTTP API', () => {
   it('answers health with the schema version', async () => {
     const res = await api.request('/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', schema_version: 8, snapshots: 0 });
+    expect(await res.json()).toEqual({ status: 'ok', schema_version: 9, snapshots: 0 });
   });
 
   it('serves metrics with no rows before the first upload', async () => {
