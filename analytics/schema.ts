@@ -71,6 +71,10 @@ const VIEWS_SQL = VIEWS_V2.replace('coalesce(o.sort_order, s.sort_order) AS sort
  * other's name everywhere. snapshot_stages keeps one row per name, the target's own when
  * the snapshot has both, and stage_mask holds the bits of every stage merged into it, so
  * a deal that visited the old name has reached the new one.
+ *
+ * A deal the export marks closed is closed (and won as it says) even in an open stage:
+ * Pipedrive closes deals by status and leaves them in their pipeline stage. An outcome
+ * the settings give a stage wins over both.
  */
 export const STAGE_MERGES_VIEW = `CREATE VIEW stage_merges AS
   SELECT stage, min(merge_into) AS merge_into FROM stage_overrides WHERE merge_into IS NOT NULL GROUP BY stage`;
@@ -89,10 +93,16 @@ const VIEWS_V8 = `
                coalesce(o.forecast_category, s.forecast_category) AS forecast_category,
                coalesce(o.is_closed, s.is_closed) AS is_closed,
                coalesce(o.is_won, s.is_won) AS is_won,
+               o.is_closed IS NOT NULL AS outcome_from_settings,
                CASE WHEN o.stage IS NULL AND NOT s.is_merged THEN s.origin ELSE 'settings' END AS origin
         FROM named s
         LEFT JOIN stage_overrides o ON o.stage = s.merged_stage AND o.pipeline IN (s.pipeline, '*') AND o.merge_into IS NULL;
-      ${VIEWS_V2.slice(VIEWS_V2.indexOf('CREATE VIEW deal_states'))}`;
+      ${VIEWS_V2.slice(VIEWS_V2.indexOf('CREATE VIEW deal_states')).replace(
+        `coalesce(st.is_closed, d.is_closed, false) AS closed,
+               coalesce(st.is_won, d.is_won, false) AS won,`,
+        `CASE WHEN st.outcome_from_settings THEN st.is_closed ELSE coalesce(st.is_closed, false) OR coalesce(d.is_closed, false) END AS closed,
+               CASE WHEN st.outcome_from_settings OR coalesce(st.is_closed, true) THEN coalesce(st.is_won, d.is_won, false) ELSE coalesce(d.is_won, false) END AS won,`
+      )}`;
 
 /**
  * The stages a deal ever visited (its visits and the stage it is in now) as bits of

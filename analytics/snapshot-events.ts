@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from './db';
 import { insertStageVisitStatsSql, insertStageVisitsSql, ONE_SNAPSHOT, updatePushCountsSql, updateVisitedMasksSql } from './schema';
-import { deriveStages, type StageHints, type StageSetting } from './stages';
+import { deriveStages, STANDARD_STAGES, type StageHints, type StageSetting } from './stages';
 import { storedRowsAt, storeSnapshotRows, VERSIONED } from './versions';
 
 /**
@@ -105,44 +105,56 @@ export async function rebuildSnapshotEventsAfter(conn: DuckDBConnection, positio
 
 /**
  * The snapshot's stage list once its events name stages its own deals no longer show
- * (a deal seen in Prospecting last week): each stage with its latest settings among the
- * snapshots up to this one, ordered as deriveStages orders a report's stages.
+ * (a deal seen in Prospecting last week): per pipeline, each stage with its latest
+ * settings among the snapshots up to this one, ordered as deriveStages orders a
+ * report's stages over the CRM's standard ones.
  */
 async function restage(conn: DuckDBConnection, snapshot: number) {
-  const rows = await queryRows<{ stage: string; probability: number | null; forecast_category: string | null; is_closed: boolean | null; is_won: boolean | null; own: boolean }>(
+  const rows = await queryRows<{
+    pipeline: string;
+    stage: string;
+    probability: number | null;
+    forecast_category: string | null;
+    is_closed: boolean | null;
+    is_won: boolean | null;
+    own: boolean;
+    crm: string;
+  }>(
     conn,
     `WITH names AS (
-       SELECT stage FROM snap_events UNION SELECT stage FROM snap_deals
+       SELECT d.pipeline, e.stage FROM snap_events e JOIN snap_deals d USING (deal_id) UNION SELECT pipeline, stage FROM snap_deals
      ),
      known AS (
-       SELECT st.stage, st.probability, st.forecast_category, st.is_closed, st.is_won, st.origin
+       SELECT st.pipeline, st.stage, st.probability, st.forecast_category, st.is_closed, st.is_won, st.origin
        FROM stages st JOIN snapshots s ON s.snapshot_id = st.snapshot_id
        WHERE s.position <= (SELECT position FROM snapshots WHERE snapshot_id = $snapshot)
-       QUALIFY row_number() OVER (PARTITION BY st.stage ORDER BY st.snapshot_id = $snapshot DESC, s.position DESC) = 1
+       QUALIFY row_number() OVER (PARTITION BY st.pipeline, st.stage ORDER BY st.snapshot_id = $snapshot DESC, s.position DESC) = 1
      )
-     SELECT n.stage, k.probability, k.forecast_category, k.is_closed, k.is_won,
-            (SELECT count(*) FROM stages WHERE snapshot_id = $snapshot AND stage = n.stage) > 0 AS own
-     FROM names n LEFT JOIN known k ON k.stage = n.stage`,
+     SELECT n.pipeline, n.stage, k.probability, k.forecast_category, k.is_closed, k.is_won,
+            (SELECT count(*) FROM stages WHERE snapshot_id = $snapshot AND pipeline = n.pipeline AND stage = n.stage) > 0 AS own,
+            (SELECT crm FROM snapshots WHERE snapshot_id = $snapshot) AS crm
+     FROM names n LEFT JOIN known k ON k.pipeline = n.pipeline AND k.stage = n.stage`,
     { snapshot }
   );
-  if (rows.every((r) => r.own)) return;
-  const hints = new Map<string, StageHints>(
-    rows.map((r) => [r.stage, { probability: r.probability ?? undefined, forecast_category: r.forecast_category ?? undefined, is_closed: r.is_closed ?? undefined, is_won: r.is_won ?? undefined }])
-  );
-  const stages = deriveStages(rows.map((r) => r.stage), [{ origin: 'earlier-snapshots', hints }]);
-  await conn.run(`DELETE FROM stages WHERE snapshot_id = $snapshot`, { snapshot });
-  await insertStages(conn, snapshot, stages);
+  const pipelines = [...new Set(rows.filter((r) => !r.own).map((r) => r.pipeline))];
+  for (const pipeline of pipelines) {
+    const own = rows.filter((r) => r.pipeline === pipeline);
+    const hints = new Map<string, StageHints>(
+      own.map((r) => [r.stage, { probability: r.probability ?? undefined, forecast_category: r.forecast_category ?? undefined, is_closed: r.is_closed ?? undefined, is_won: r.is_won ?? undefined }])
+    );
+    const stages = deriveStages(own.map((r) => r.stage), [{ origin: 'earlier-snapshots', hints }], STANDARD_STAGES[own[0].crm]);
+    await conn.run(`DELETE FROM stages WHERE snapshot_id = $snapshot AND pipeline = $pipeline`, { snapshot, pipeline });
+    await insertStages(conn, snapshot, stages, pipeline);
+  }
 }
 
-export async function insertStages(
-  conn: DuckDBConnection,
-  snapshot: number,
-  stages: StageSetting[]): Promise<void> {
+/** One pipeline's stages; stage_bit numbers them within the pipeline (visited_mask has one bit each). */
+export async function insertStages(conn: DuckDBConnection, snapshot: number, stages: StageSetting[], pipeline = 'default'): Promise<void> {
   for (const [bit, st] of stages.entries()) {
     await conn.run(
       `INSERT INTO stages (snapshot_id, pipeline, stage, sort_order, probability, forecast_category, is_closed, is_won, origin, stage_bit)
-       VALUES ($snapshot, 'default', $stage, $sort_order, $probability, $fc, $closed, $won, $origin, $bit)`,
-      { snapshot, stage: st.stage, sort_order: st.sort_order, probability: st.probability, fc: st.forecast_category, closed: st.is_closed, won: st.is_won, origin: st.origin, bit }
+       VALUES ($snapshot, $pipeline, $stage, $sort_order, $probability, $fc, $closed, $won, $origin, $bit)`,
+      { snapshot, pipeline, stage: st.stage, sort_order: st.sort_order, probability: st.probability, fc: st.forecast_category, closed: st.is_closed, won: st.is_won, origin: st.origin, bit }
     );
   }
 }

@@ -19,28 +19,59 @@ export type StageHints = Partial<Omit<StageSetting, 'stage' | 'origin'>>;
 
 export const FORECAST_CATEGORIES = ['Closed', 'Commit', 'Best Case', 'Pipeline', 'Omitted'] as const;
 
-export const SALESFORCE_STANDARD_STAGES: StageSetting[] = [
-  ['Prospecting', 10],
-  ['Qualification', 10],
-  ['Needs Analysis', 20],
-  ['Value Proposition', 50],
-  ['Id. Decision Makers', 60],
-  ['Perception Analysis', 70],
-  ['Proposal/Price Quote', 75],
-  ['Negotiation/Review', 90]
-].map(([stage, probability], i) => ({
-  stage: stage as string,
-  sort_order: i + 1,
-  probability: probability as number,
-  forecast_category: 'Pipeline',
-  is_closed: false,
-  is_won: false,
-  origin: 'salesforce-standard'
-}));
-SALESFORCE_STANDARD_STAGES.push(
-  { stage: 'Closed Won', sort_order: 9, probability: 100, forecast_category: 'Closed', is_closed: true, is_won: true, origin: 'salesforce-standard' },
-  { stage: 'Closed Lost', sort_order: 10, probability: 0, forecast_category: 'Omitted', is_closed: true, is_won: false, origin: 'salesforce-standard' }
+/** A CRM's stock stages: the open ones in order, then its won and lost stages. */
+function standardStages(origin: string, open: [string, number | null][], won: string, lost: string): StageSetting[] {
+  const stages: StageSetting[] = open.map(([stage, probability], i) => ({
+    stage,
+    sort_order: i + 1,
+    probability,
+    forecast_category: 'Pipeline',
+    is_closed: false,
+    is_won: false,
+    origin
+  }));
+  const n = stages.length;
+  stages.push(
+    { stage: won, sort_order: n + 1, probability: 100, forecast_category: 'Closed', is_closed: true, is_won: true, origin },
+    { stage: lost, sort_order: n + 2, probability: 0, forecast_category: 'Omitted', is_closed: true, is_won: false, origin }
+  );
+  return stages;
+}
+
+export const SALESFORCE_STANDARD_STAGES = standardStages(
+  'salesforce-standard',
+  [['Prospecting', 10], ['Qualification', 10], ['Needs Analysis', 20], ['Value Proposition', 50], ['Id. Decision Makers', 60],
+   ['Perception Analysis', 70], ['Proposal/Price Quote', 75], ['Negotiation/Review', 90]],
+  'Closed Won',
+  'Closed Lost'
 );
+
+/** HubSpot's default deal pipeline ("Sales Pipeline"); its probabilities are 0–1 there, percentages here. */
+export const HUBSPOT_DEFAULT_STAGES = standardStages(
+  'hubspot-default',
+  [['Appointment scheduled', 20], ['Qualified to buy', 40], ['Presentation scheduled', 60], ['Decision maker bought-in', 80], ['Contract sent', 90]],
+  'Closed won',
+  'Closed lost'
+);
+
+/**
+ * Pipedrive's default pipeline (older accounts start with "Lead In"). Pipedrive has no
+ * won or lost stages: a deal's status closes it and it stays in its stage. Stage
+ * probabilities are not in the export, so none is assumed.
+ */
+export const PIPEDRIVE_DEFAULT_STAGES = standardStages(
+  'pipedrive-default',
+  [['Lead In', null], ['Qualified', null], ['Contact Made', null], ['Demo Scheduled', null], ['Proposal Made', null], ['Negotiations Started', null]],
+  'Won',
+  'Lost'
+);
+
+/** Each CRM's stock stages, by snapshots.crm. */
+export const STANDARD_STAGES: Record<string, StageSetting[]> = {
+  salesforce: SALESFORCE_STANDARD_STAGES,
+  hubspot: HUBSPOT_DEFAULT_STAGES,
+  pipedrive: PIPEDRIVE_DEFAULT_STAGES
+};
 
 /** Salesforce's API values of ForecastCategory, as the names users see. */
 export function normalizeForecastCategory(value: string | null | undefined): string | null {

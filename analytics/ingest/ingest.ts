@@ -5,19 +5,15 @@ import { BadParameterError, RejectedFileError, type Problem } from '../errors';
 import { MAX_STAGES_PER_PIPELINE } from '../schema';
 import { loadSettings, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
-import { scanCsv } from './csv-scan';
+import { scanCsv, type CsvScan } from './csv-scan';
 import { toUtf8, type Encoding } from './decode';
 import { createSnapshotTables, insertStages, rebuildSnapshotEventsAfter, storeDealsAndEvents, storeWithSnapshotEvents } from '../snapshot-events';
 import { nextPosition, storeSnapshotRows, VERSIONED } from '../versions';
 import { expandInputs, type InputFile } from './inputs';
-import {
-  classifySalesforceFile,
-  deriveSalesforceLeadStatuses,
-  deriveSalesforceStages,
-  prepareSalesforce,
-  stagingTable
-} from './salesforce';
-import { stageCsv, type StagedFile } from './stage-csv';
+import { stagingTable, type StagedSet } from './adapters/adapter';
+import { adapterFor } from './adapters/index';
+import { detectAdapter } from './detect';
+import { stageCsv } from './stage-csv';
 
 export interface IngestOptions {
   /** Explicit snapshot time (ISO); else the export's latest modification; else now. */
@@ -44,7 +40,7 @@ export interface IngestResult {
 export async function ingest(db: Database, uploads: InputFile[], opts: IngestOptions = {}): Promise<IngestResult> {
   const format = opts.format ?? 'auto';
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadParameterError('format', `one of ${FORMATS.join(', ')}`);
-  if (format !== 'auto' && format !== 'salesforce') throw new BadParameterError('format', `${format} exports are not supported yet`);
+  if (format === 'mapped') throw new BadParameterError('format', `${format} exports are not supported yet`);
   const asOfOverride = opts.asOf ? parseAsOf(opts.asOf) : null;
   const settings = opts.settings ?? loadSettings();
   const files = expandInputs(uploads);
@@ -63,8 +59,9 @@ async function stageAndWrite(
   const problems: Problem[] = [];
   const ignored: string[] = [];
   const read: { name: string; object: string; rows: number; encoding: Encoding; sha256: string }[] = [];
-  const staged = new Map<string, StagedFile & { file: string; recordLines: Int32Array }>();
+  const staged: StagedSet = new Map();
 
+  const csvs: { file: InputFile; body: Uint8Array; encoding: Encoding; scan: CsvScan }[] = [];
   for (const file of files) {
     if (!/\.(csv|txt)$/i.test(file.name)) {
       ignored.push(file.name);
@@ -72,8 +69,13 @@ async function stageAndWrite(
     }
     const { utf8, encoding } = toUtf8(file.bytes);
     const body = stripReportFooter(utf8);
-    const scan = scanCsv(body);
-    const spec = classifySalesforceFile(file.name, scan.header);
+    csvs.push({ file, body, encoding, scan: scanCsv(body) });
+  }
+  const adapter = opts.format && opts.format !== 'auto' ? adapterFor(opts.format)! : null;
+  const crm = detectAdapter(csvs.map((c) => ({ name: c.file.name, header: c.scan.header })), adapter, files.map((f) => f.name));
+
+  for (const { file, body, encoding, scan } of csvs) {
+    const spec = crm.classify(file.name, scan.header);
     if (!spec) {
       ignored.push(file.name);
       continue;
@@ -88,60 +90,54 @@ async function stageAndWrite(
     }
     const result = await stageCsv(conn, { name: file.name, bytes: body, scan }, spec, stagingTable(spec));
     problems.push(...result.problems);
-    staged.set(spec.object, { ...result, file: file.name, recordLines: scan.recordLines });
+    staged.set(spec.object, { ...result, file: file.name, recordLines: scan.recordLines, spec });
     read.push({ name: file.name, object: spec.object, rows: result.rows, encoding, sha256: sha256(file.bytes) });
-  }
-
-  if (!staged.has('Opportunity') && !problems.length) {
-    throw new RejectedFileError([
-      {
-        file: files.map((f) => f.name).join(', '),
-        line: null,
-        column: null,
-        reason: 'not a Salesforce export: no Opportunity file (Opportunity.csv, or a report with Id, StageName and CloseDate columns)'
-      }
-    ]);
   }
   if (problems.length) throw new RejectedFileError(problems);
 
   const contentHash = sha256(
-    JSON.stringify({ crm: 'salesforce', asOf: opts.asOfOverride?.toISOString() ?? null, files: read.map((r) => [r.object, r.sha256]).sort() })
+    JSON.stringify({ crm: crm.crm, asOf: opts.asOfOverride?.toISOString() ?? null, files: read.map((r) => [r.object, r.sha256]).sort() })
   );
   const [existing] = await queryRows<{ snapshot_id: number }>(conn, `SELECT snapshot_id FROM snapshots WHERE content_hash = $h`, { h: contentHash });
   if (existing) return { id: existing.snapshot_id, created: false };
 
-  const prepared = await prepareSalesforce(conn, staged);
+  const prepared = await crm.prepare(conn, staged);
   if (prepared.problems.length) throw new RejectedFileError(prepared.problems);
-  const stages = await deriveSalesforceStages(conn, staged.has('OpportunityStage'), staged.has('OpportunityHistory'));
-  if (stages.length > MAX_STAGES_PER_PIPELINE) {
-    throw new RejectedFileError([
-      { file: staged.get('Opportunity')!.file, line: null, column: 'StageName', reason: `${stages.length} stages; at most ${MAX_STAGES_PER_PIPELINE} per pipeline are supported` }
-    ]);
+  const pipelines = await crm.stages(conn, staged);
+  const crowded = pipelines.filter((p) => p.stages.length > MAX_STAGES_PER_PIPELINE);
+  if (crowded.length) {
+    throw new RejectedFileError(
+      crowded.map((p) => ({
+        file: p.file,
+        line: null,
+        column: p.column,
+        reason: `${p.stages.length} stages${pipelines.length > 1 ? ` in pipeline ${p.pipeline}` : ''}; at most ${MAX_STAGES_PER_PIPELINE} per pipeline are supported`
+      }))
+    );
   }
-  const statuses = await deriveSalesforceLeadStatuses(conn, staged.has('LeadStatus'), opts.settings);
+  const statuses = await crm.leadStatuses(conn, staged, opts.settings);
 
   const [asOf, asOfSource] = opts.asOfOverride
     ? [opts.asOfOverride, 'explicit']
     : prepared.asOf
       ? [prepared.asOf, prepared.asOfSource!]
       : [opts.now ?? new Date(), 'upload time'];
-  const oppFile = staged.get('Opportunity')!;
-  const exportKind = oppFile.present.has('SystemModstamp') || oppFile.present.has('StageSortOrder') ? 'data-export' : 'report';
 
   const asOfText = asOf.toISOString().replace('T', ' ').replace('Z', '');
-  const hasHistory = staged.has('OpportunityHistory');
+  const hasHistory = crm.hasHistory(staged);
   const id = await inTransaction(conn, async () => {
     const [{ id }] = await queryRows<{ id: number }>(conn, `SELECT nextval('snapshot_id_seq')::INTEGER AS id`);
     const position = await nextPosition(conn, asOfText);
     await conn.run(
       `INSERT INTO snapshots (snapshot_id, crm, export_kind, as_of, as_of_source, loaded_at, content_hash, corporate_currency,
          has_activity, files, ignored_files, warnings, has_history, position)
-       VALUES ($id, 'salesforce', $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
+       VALUES ($id, $crm, $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
          $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON, $has_history, $position)`,
       {
         id,
         position,
-        kind: exportKind,
+        crm: crm.crm,
+        kind: crm.exportKind(staged),
         as_of: asOfText,
         as_of_source: asOfSource,
         loaded_at: (opts.now ?? new Date()).toISOString().replace('T', ' ').replace('Z', ''),
@@ -154,7 +150,7 @@ async function stageAndWrite(
         warnings: JSON.stringify(prepared.warnings)
       }
     );
-    await insertStages(conn, id, stages);
+    for (const p of pipelines) await insertStages(conn, id, p.stages, p.pipeline);
     await conn.run(`INSERT INTO currency_rates SELECT $id, iso_code, conversion_rate, is_corporate FROM cur_rates`, { id });
     for (const s of statuses) {
       await conn.run(`INSERT INTO lead_statuses VALUES ($id, $status, $sort_order, $converted, $closed)`, {

@@ -5,7 +5,7 @@ import type { Settings } from '../settings';
 import { deriveStages, type StageHints } from '../stages';
 import { normalizeHeader, type ObjectSpec } from './fields';
 import { SALESFORCE_OBJECTS } from './salesforce-objects';
-import type { StagedFile } from './stage-csv';
+import type { Prepared, StagedSet } from './adapters/adapter';
 
 /**
  * Salesforce Data Export and report exports → canonical tables. Reads the staged
@@ -25,20 +25,9 @@ export function classifySalesforceFile(fileName: string, header: string[]): Obje
   return SALESFORCE_OBJECTS.find((o) => o.signature.every((name) => spelled(o, name))) ?? null;
 }
 
-export const stagingTable = (spec: ObjectSpec) => `stg_${spec.object.toLowerCase()}`;
-
 const FORECAST_CATEGORY_SQL = (col: string) =>
   `CASE lower(replace(${col}, ' ', '')) WHEN 'bestcase' THEN 'Best Case' WHEN 'forecast' THEN 'Commit' WHEN 'commit' THEN 'Commit'
      WHEN 'pipeline' THEN 'Pipeline' WHEN 'closed' THEN 'Closed' WHEN 'omitted' THEN 'Omitted' ELSE ${col} END`;
-
-export interface BuildResult {
-  asOf: Date | null;
-  asOfSource: string | null;
-  corporateCurrency: string | null;
-  hasActivity: boolean;
-  warnings: string[];
-  problems: Problem[];
-}
 
 /**
  * Prepares the temporary tables cur_deals, cur_events, cur_leads, cur_rates (deduplicated,
@@ -47,8 +36,8 @@ export interface BuildResult {
  */
 export async function prepareSalesforce(
   conn: DuckDBConnection,
-  staged: Map<string, StagedFile & { file: string; recordLines: Int32Array }>
-): Promise<BuildResult> {
+  staged: StagedSet
+): Promise<Prepared> {
   const has = (o: string) => staged.has(o);
   const opp = staged.get('Opportunity')!;
   const warnings: string[] = [];

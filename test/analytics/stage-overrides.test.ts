@@ -86,4 +86,15 @@ describe('stage settings from the settings page', () => {
     expect(() => saveSettings({ ...DEFAULT_SETTINGS, stages: [{ stage: 'A', merge_into: 'B' }, { stage: 'B', merge_into: 'C' }] }, path)).toThrow('"B" is itself merged');
     cleanup();
   });
+
+  it('lets an outcome from the settings win over the deal\'s own closed flag', async () => {
+    const db = await memoryDb();
+    await ingestPaths(db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
+    const lostDeals = `SELECT deal_id, closed, won FROM deal_states WHERE stage = 'Closed Lost' ORDER BY deal_id`;
+    // pipeline/b: D2 and D11 are lost (IsClosed 1 in the export)
+    expect(await db.query(lostDeals)).toEqual([{ deal_id: 'D11', closed: true, won: false }, { deal_id: 'D2', closed: true, won: false }]);
+    await applyStageOverrides(db, { ...DEFAULT_SETTINGS, stages: [{ stage: 'Closed Lost', is_closed: false, is_won: false }] });
+    expect(await db.query(lostDeals)).toEqual([{ deal_id: 'D11', closed: false, won: false }, { deal_id: 'D2', closed: false, won: false }]);
+    db.close();
+  });
 });

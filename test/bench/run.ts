@@ -82,7 +82,7 @@ function rawQueries(name: string, f: Filters, ctx: { asOf: string; previous: num
       const prev = shiftQuarter(quarter, -4);
       return [{ sql: OVERVIEW_SQL, params: { snapshot: f.snapshot, quarter_from: quarter.from, quarter_to: quarter.to, trailing_from: prev.from, trailing_to: shiftQuarter(quarter, -1).to } }];
     }
-    case 'open-pipeline': return [{ sql: OPEN_PIPELINE_SQL, params: { snapshot: f.snapshot } }];
+    case 'open-pipeline': return [{ sql: OPEN_PIPELINE_SQL, params: { snapshot: f.snapshot, pipeline: f.pipeline ?? null } }];
   }
   throw new Error(name);
 }
