@@ -72,9 +72,9 @@ const VIEWS_SQL = VIEWS_V2.replace('coalesce(o.sort_order, s.sort_order) AS sort
  * the snapshot has both, and stage_mask holds the bits of every stage merged into it, so
  * a deal that visited the old name has reached the new one.
  *
- * A deal the export marks closed is closed (and won as it says) even in an open stage:
- * Pipedrive closes deals by status and leaves them in their pipeline stage. An outcome
- * the settings give a stage wins over both.
+ * A deal's own outcome, where its export gives one, wins over its stage's: Pipedrive
+ * closes deals by status and leaves them in their pipeline stage, and a mapping may read
+ * the outcome from a column of its own. An outcome the settings give a stage wins over both.
  */
 export const STAGE_MERGES_VIEW = `CREATE VIEW stage_merges AS
   SELECT stage, min(merge_into) AS merge_into FROM stage_overrides WHERE merge_into IS NOT NULL GROUP BY stage`;
@@ -100,8 +100,8 @@ const VIEWS_V8 = `
       ${VIEWS_V2.slice(VIEWS_V2.indexOf('CREATE VIEW deal_states')).replace(
         `coalesce(st.is_closed, d.is_closed, false) AS closed,
                coalesce(st.is_won, d.is_won, false) AS won,`,
-        `CASE WHEN st.outcome_from_settings THEN st.is_closed ELSE coalesce(st.is_closed, false) OR coalesce(d.is_closed, false) END AS closed,
-               CASE WHEN st.outcome_from_settings OR coalesce(st.is_closed, true) THEN coalesce(st.is_won, d.is_won, false) ELSE coalesce(d.is_won, false) END AS won,`
+        `CASE WHEN st.outcome_from_settings THEN st.is_closed ELSE coalesce(d.is_closed, st.is_closed, false) END AS closed,
+               CASE WHEN st.outcome_from_settings THEN st.is_won ELSE coalesce(d.is_won, st.is_won, false) END AS won,`
       )}`;
 
 /**

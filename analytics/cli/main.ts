@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase, resolveDbPath, type Database } from '../db';
+import { loadMapping } from '../mappings';
 import { BadParameterError, formatProblem, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../errors';
 import { ingest } from '../ingest/ingest';
 import { readInputPaths } from '../ingest/inputs';
@@ -92,12 +93,12 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'
 
 async function ingestCommand(values: Values, paths: string[]): Promise<number> {
   if (!paths.length) throw new BadParameterError('PATH', 'give at least one file, folder or ZIP');
-  if (values.mapping) throw new BadParameterError('mapping', 'mapped CSV imports are not supported yet');
+  const mapping = values.mapping ? loadMapping(values.mapping) : undefined;
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length) throw new BadParameterError('PATH', `not found: ${missing.join(', ')}`);
   const { db, settings } = await openWorkspace(resolveDbPath(values.db));
   try {
-    const result = await ingest(db, readInputPaths(paths), { asOf: values['as-of'], format: values.format, settings });
+    const result = await ingest(db, readInputPaths(paths), { asOf: values['as-of'], format: values.format ?? (mapping ? 'mapped' : undefined), mapping, settings });
     console.log(JSON.stringify({ ...result.snapshot, duplicate: !result.created }, null, 2));
     return 0;
   } finally {

@@ -11,7 +11,10 @@ import { createSnapshotTables, insertStages, rebuildSnapshotEventsAfter, storeDe
 import { nextPosition, storeSnapshotRows, VERSIONED } from '../versions';
 import { expandInputs, type InputFile } from './inputs';
 import { stagingTable, type StagedSet } from './adapters/adapter';
-import { adapterFor } from './adapters/index';
+import { adapterFor, type CrmAdapter } from './adapters/index';
+import { mappedAdapter } from './adapters/mapped';
+import { matchesMapping, type Mapping } from './mapping';
+import { savedMappings } from '../mappings';
 import { detectAdapter } from './detect';
 import { stageCsv } from './stage-csv';
 
@@ -19,6 +22,8 @@ export interface IngestOptions {
   /** Explicit snapshot time (ISO); else the export's latest modification; else now. */
   asOf?: string;
   format?: string;
+  /** The column mapping for a file no CRM recognises (format mapped); else the first saved one that fits. */
+  mapping?: Mapping;
   settings?: Settings;
   now?: Date;
 }
@@ -40,7 +45,6 @@ export interface IngestResult {
 export async function ingest(db: Database, uploads: InputFile[], opts: IngestOptions = {}): Promise<IngestResult> {
   const format = opts.format ?? 'auto';
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadParameterError('format', `one of ${FORMATS.join(', ')}`);
-  if (format === 'mapped') throw new BadParameterError('format', `${format} exports are not supported yet`);
   const asOfOverride = opts.asOf ? parseAsOf(opts.asOf) : null;
   const settings = opts.settings ?? loadSettings();
   const files = expandInputs(uploads);
@@ -71,8 +75,7 @@ async function stageAndWrite(
     const body = stripReportFooter(utf8);
     csvs.push({ file, body, encoding, scan: scanCsv(body) });
   }
-  const adapter = opts.format && opts.format !== 'auto' ? adapterFor(opts.format)! : null;
-  const crm = detectAdapter(csvs.map((c) => ({ name: c.file.name, header: c.scan.header })), adapter, files.map((f) => f.name));
+  const crm = chooseAdapter(csvs.map((c) => ({ name: c.file.name, header: c.scan.header })), opts, files.map((f) => f.name));
 
   for (const { file, body, encoding, scan } of csvs) {
     const spec = crm.classify(file.name, scan.header);
@@ -88,7 +91,7 @@ async function stageAndWrite(
       problems.push(...scan.problems.map((p) => ({ file: file.name, ...p })));
       continue;
     }
-    const result = await stageCsv(conn, { name: file.name, bytes: body, scan }, spec, stagingTable(spec));
+    const result = await (crm.stage ?? stageCsv)(conn, { name: file.name, bytes: body, scan }, spec, stagingTable(spec));
     problems.push(...result.problems);
     staged.set(spec.object, { ...result, file: file.name, recordLines: scan.recordLines, spec });
     read.push({ name: file.name, object: spec.object, rows: result.rows, encoding, sha256: sha256(file.bytes) });
@@ -96,7 +99,12 @@ async function stageAndWrite(
   if (problems.length) throw new RejectedFileError(problems);
 
   const contentHash = sha256(
-    JSON.stringify({ crm: crm.crm, asOf: opts.asOfOverride?.toISOString() ?? null, files: read.map((r) => [r.object, r.sha256]).sort() })
+    JSON.stringify({
+      crm: crm.crm,
+      asOf: opts.asOfOverride?.toISOString() ?? null,
+      files: read.map((r) => [r.object, r.sha256]).sort(),
+      ...(crm.fingerprint ? { reading: crm.fingerprint } : {})
+    })
   );
   const [existing] = await queryRows<{ snapshot_id: number }>(conn, `SELECT snapshot_id FROM snapshots WHERE content_hash = $h`, { h: contentHash });
   if (existing) return { id: existing.snapshot_id, created: false };
@@ -181,6 +189,32 @@ async function stageAndWrite(
     return id;
   });
   return { id, created: true };
+}
+
+/**
+ * The CRM adapter for these files: the format asked for; with `mapped`, the mapping
+ * given or the first saved one that fits; with `auto`, the CRM the headers show, else
+ * the first saved mapping that fits, else a rejection naming the closest format.
+ */
+function chooseAdapter(files: { name: string; header: string[] }[], opts: IngestOptions, allNames: string[]): CrmAdapter {
+  const format = opts.format ?? 'auto';
+  const fitting = () => {
+    if (opts.mapping) return mappedAdapter(opts.mapping);
+    const saved = savedMappings().find((m) => files.some((f) => matchesMapping(m.mapping, f.header) === 'deals'));
+    return saved ? mappedAdapter(saved.mapping) : null;
+  };
+  if (format === 'mapped') {
+    const adapter = fitting();
+    if (!adapter) throw new BadParameterError('mapping', 'a column mapping: none is given and no saved mapping fits these files');
+    return adapter;
+  }
+  try {
+    return detectAdapter(files, format === 'auto' ? null : adapterFor(format)!, allNames);
+  } catch (err) {
+    const adapter = format === 'auto' && err instanceof RejectedFileError ? fitting() : null;
+    if (!adapter) throw err;
+    return adapter;
+  }
 }
 
 /** Salesforce report exports end with a blank line and a confidentiality/copyright footer. */

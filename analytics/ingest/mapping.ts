@@ -5,7 +5,7 @@ import { deriveStages, type StageHints } from '../stages';
 import type { Mapping } from './mapping-format';
 import { resolveHeader } from './mapping-sql';
 import { DEAL_KINDS, LEAD_KINDS, lineOf, typeSection, type RawSource } from './mapping-typed';
-import type { BuildResult } from './salesforce';
+import type { Prepared as BuildResult } from './adapters/adapter';
 
 /**
  * Any CSV with a column mapping → the temporary tables the write phase reads

@@ -36,22 +36,7 @@ export async function stageCsv(
     .map((f) => ({ file: name, line: 1, column: f.name, reason: 'missing required column' }));
   if (problems.length) return { table, rows: 0, present, problems };
 
-  const dir = mkdtempSync(join(tmpdir(), 'pipelens-'));
-  try {
-    const path = join(dir, 'file.csv');
-    writeFileSync(path, bytes);
-    const columns = scan.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-    await conn.run(`DROP TABLE IF EXISTS ${table}_raw`);
-    await conn.run(
-      `CREATE TEMP TABLE ${table}_raw AS
-       SELECT row_number() OVER ()::INTEGER AS rec, *
-       FROM read_csv($path, header = true, auto_detect = false, columns = {${columns}},
-                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = ${MAX_RECORD_BYTES})`,
-      { path }
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await loadRawCsv(conn, { bytes, scan }, table);
 
   const selects = spec.fields.map((f) => {
     const i = positions.get(f.name)!;
@@ -94,6 +79,29 @@ export async function stageCsv(
     }
   }
   return { table, rows, present, problems };
+}
+
+/**
+ * The file as DuckDB reads it, every column VARCHAR and named by position (c0, c1…),
+ * into the temporary table `${table}_raw` with `rec`, the record number.
+ */
+export async function loadRawCsv(conn: DuckDBConnection, file: { bytes: Uint8Array; scan: CsvScan }, table: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-'));
+  try {
+    const path = join(dir, 'file.csv');
+    writeFileSync(path, file.bytes);
+    const columns = file.scan.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    await conn.run(`DROP TABLE IF EXISTS ${table}_raw`);
+    await conn.run(
+      `CREATE TEMP TABLE ${table}_raw AS
+       SELECT row_number() OVER ()::INTEGER AS rec, *
+       FROM read_csv($path, header = true, auto_detect = false, columns = {${columns}},
+                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = ${MAX_RECORD_BYTES})`,
+      { path }
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function isTyped(kind: string): boolean {

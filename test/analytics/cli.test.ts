@@ -43,10 +43,11 @@ describe('pipelens CLI', () => {
   });
 
   it('rejects a bad export with reasons and exit code 1, leaving the database as it was', async () => {
-    const { code, stdout, stderr } = await pipelens('ingest', '--db', db, join(SHARED_DATA, 'maven-crm-sales-opportunities', 'sales_pipeline.csv'));
+    // a list of accounts: no CRM's deals, and no saved mapping in data/mappings fits it
+    const { code, stdout, stderr } = await pipelens('ingest', '--db', db, join(SHARED_DATA, 'maven-crm-sales-opportunities', 'accounts.csv'));
     expect(code).toBe(1);
     expect(JSON.parse(stdout).problems[0].reason).toMatch(/^not a Salesforce export/);
-    expect(stderr).toContain('sales_pipeline.csv: not a Salesforce export');
+    expect(stderr).toContain('accounts.csv: not a Salesforce export');
     const list = await pipelens('metric', 'overview', '--db', db);
     expect(JSON.parse(list.stdout)[0].open_count).toBe(3);
   });

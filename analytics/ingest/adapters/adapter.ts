@@ -3,6 +3,7 @@ import type { Problem } from '../../errors';
 import type { Settings } from '../../settings';
 import type { StageSetting } from '../../stages';
 import { normalizeHeader, type ObjectSpec } from '../fields';
+import type { CsvScan } from '../csv-scan';
 import type { StagedFile } from '../stage-csv';
 
 /**
@@ -13,12 +14,16 @@ import type { StagedFile } from '../stage-csv';
  */
 export interface CrmAdapter {
   /** snapshots.crm, and the --format value forcing this adapter */
-  crm: 'salesforce' | 'hubspot' | 'pipedrive';
+  crm: 'salesforce' | 'hubspot' | 'pipedrive' | 'mapped';
   label: string;
   /** The object without which an upload is not this CRM's export; its signature names it in "lacks …". */
   primary: ObjectSpec;
   /** The object a file holds, from its name and header; null when it is none of this CRM's. */
   classify(fileName: string, header: string[]): ObjectSpec | null;
+  /** Staging other than stageCsv's typed columns (mapped files keep their own headers). */
+  stage?(conn: DuckDBConnection, file: { name: string; bytes: Uint8Array; scan: CsvScan }, spec: ObjectSpec, table: string): Promise<StagedFile>;
+  /** What besides the files makes an upload a different snapshot (a mapping). */
+  fingerprint?: string;
   prepare(conn: DuckDBConnection, staged: StagedSet): Promise<Prepared>;
   /** Stage settings, per pipeline (METRICS.md "Stage model"). */
   stages(conn: DuckDBConnection, staged: StagedSet): Promise<PipelineStages[]>;
@@ -60,9 +65,10 @@ export const stagingTable = (spec: ObjectSpec) => `stg_${spec.object.toLowerCase
 /** The signature columns of `spec` that `header` lacks, under any spelling the spec knows. */
 export function lackedColumns(spec: Pick<ObjectSpec, 'signature' | 'fields'>, header: string[]): string[] {
   const have = new Set(header.map(normalizeHeader));
+  // a field's own name counts only where it is the header itself (Salesforce API names), not an internal one (HubSpot's deal_id)
   const spellings = (name: string) => {
     const field = spec.fields.find((f) => [f.name, ...(f.aliases ?? [])].some((n) => normalizeHeader(n) === normalizeHeader(name)));
-    return field ? [field.name, ...(field.aliases ?? [])] : [name];
+    return [name, ...(field?.aliases ?? [])];
   };
   return spec.signature.filter((name) => !spellings(name).some((n) => have.has(normalizeHeader(n))));
 }

@@ -4,6 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Database } from '../../../analytics/db';
 import { BadParameterError, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../../../analytics/errors';
 import { ingest } from '../../../analytics/ingest/ingest';
+import { parseMapping, type Mapping } from '../../../analytics/ingest/mapping';
+import { inspectUpload } from '../../../analytics/ingest/mapping-upload';
+import { loadMapping, savedMappings, saveMapping } from '../../../analytics/mappings';
 import type { InputFile } from '../../../analytics/ingest/inputs';
 import { runMetric } from '../../../analytics/metrics';
 import { toArrow, toCsv } from '../../../analytics/output';
@@ -80,29 +83,44 @@ export function createApi({ database, settings, authRequired = () => authEnabled
 
   api.get('/audit', need('admin'), async (c) => c.json(await auditLog(await database())));
 
-  api.post(
-    '/snapshots',
-    need('uploader'),
-    (c, next) =>
-      bodyLimit({
-        maxSize: settings().max_upload_bytes,
-        onError: () => {
-          throw new UploadTooLargeError(settings().max_upload_bytes);
-        }
-      })(c, next),
-    async (c) => {
-      const { files, fields } = await readUpload(c);
-      const db = await database();
-      const result = await ingest(db, files, {
-        asOf: c.req.query('as_of') ?? fields.as_of,
-        format: c.req.query('format') ?? fields.format,
-        settings: settings()
-      });
-      const names = files.map((f) => f.name).join(', ');
-      await audit(db, c.get('actor'), result.created ? 'upload' : 'upload (already loaded)', result.snapshot.snapshot_id, names);
-      return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
-    }
-  );
+  const uploadLimit: MiddlewareHandler<Env> = (c, next) =>
+    bodyLimit({
+      maxSize: settings().max_upload_bytes,
+      onError: () => {
+        throw new UploadTooLargeError(settings().max_upload_bytes);
+      }
+    })(c, next);
+
+  api.post('/snapshots', need('uploader'), uploadLimit, async (c) => {
+    const { files, fields } = await readUpload(c);
+    const db = await database();
+    const mapping = mappingParam(c.req.query('mapping') ?? fields.mapping);
+    const result = await ingest(db, files, {
+      asOf: c.req.query('as_of') ?? fields.as_of,
+      format: c.req.query('format') ?? fields.format ?? (mapping ? 'mapped' : undefined),
+      mapping,
+      settings: settings()
+    });
+    const names = files.map((f) => f.name).join(', ');
+    await audit(db, c.get('actor'), result.created ? 'upload' : 'upload (already loaded)', result.snapshot.snapshot_id, names);
+    return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
+  });
+
+  api.get('/mappings', need('viewer'), (c) => c.json(savedMappings()));
+
+  api.put('/mappings/:name', need('uploader'), async (c) => {
+    const saved = saveMapping(c.req.param('name'), await c.req.json().catch(() => {
+      throw new BadParameterError('body', 'a mapping as JSON');
+    }));
+    await audit(await database(), c.get('actor'), 'save mapping', null, saved.name);
+    return c.json(saved);
+  });
+
+  // the upload page's mapping step: headers, a proposed mapping and the first rows as read
+  api.post('/mappings/inspect', need('uploader'), uploadLimit, async (c) => {
+    const { files, fields } = await readUpload(c);
+    return c.json(await inspectUpload(await database(), files, mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null));
+  });
 
   api.get('/metrics/:name', need('viewer'), async (c) => {
     const { format = 'json', ...params } = c.req.query();
@@ -139,6 +157,12 @@ function snapshotId(raw: string): number {
 }
 
 /** Multipart form (any number of file fields) or a raw ZIP/CSV body. */
+/** A saved mapping's name, or a mapping as JSON text. */
+function mappingParam(value: string | undefined): Mapping | undefined {
+  if (!value?.trim()) return undefined;
+  return value.trim().startsWith('{') ? parseMapping(value, 'mapping') : loadMapping(value.trim());
+}
+
 async function readUpload(c: Context): Promise<{ files: InputFile[]; fields: Record<string, string> }> {
   const type = c.req.header('content-type') ?? '';
   const fields: Record<string, string> = {};

@@ -43,6 +43,11 @@ describe('export detection', () => {
     ]);
   });
 
+  it('does not take plain "Deal ID", "Deal name" and "Stage" headers for HubSpot\'s Record ID, Deal Name and Deal Stage', async () => {
+    const problems = await reject([{ name: 'deals.csv', bytes: enc('Deal ID,Deal name,Stage\nE1,Alpha,Negotiation\n') }]);
+    expect(problems[0].reason).toBe('not a Salesforce export, nor a HubSpot or Pipedrive deals export: the closest format, Salesforce, lacks Id, CloseDate');
+  });
+
   it('says which Pipedrive column is missing from a near-Pipedrive file', async () => {
     const problems = await reject([{ name: 'deals.csv', bytes: enc('"Deal - ID","Deal - Title","Deal - Stage"\n"1","A","Qualified"\n') }]);
     expect(problems[0].reason).toBe('not a Salesforce export, nor a HubSpot or Pipedrive deals export: the closest format, Pipedrive, lacks Deal - Status');
@@ -59,10 +64,10 @@ describe('export detection', () => {
     expect(problems[0].reason).toBe('HubSpot and Pipedrive exports in one upload: upload them separately, or choose one with the format parameter');
   });
 
-  it('reads each CRM when forced, and keeps "mapped" for later', async () => {
+  it('reads each CRM when forced, and asks for a mapping when none fits', async () => {
     const { snapshot } = await ingest(db, [PIPEDRIVE], { settings: DEFAULT_SETTINGS, format: 'pipedrive' });
     expect(snapshot.crm).toBe('pipedrive');
     await expect(ingest(db, [PIPEDRIVE], { settings: DEFAULT_SETTINGS, format: 'mapped' })).rejects.toThrow(BadParameterError);
-    await expect(ingest(db, [PIPEDRIVE], { settings: DEFAULT_SETTINGS, format: 'mapped' })).rejects.toThrow('mapped exports are not supported yet');
+    await expect(ingest(db, [PIPEDRIVE], { settings: DEFAULT_SETTINGS, format: 'mapped' })).rejects.toThrow('no saved mapping fits these files');
   });
 });

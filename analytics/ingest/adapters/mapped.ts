@@ -1,0 +1,66 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../../db';
+import type { Problem } from '../../errors';
+import type { CsvScan } from '../csv-scan';
+import type { ObjectSpec } from '../fields';
+import { deriveMappedStages, matchesMapping, prepareMapped, type Mapping } from '../mapping';
+import { namedColumns } from '../mapping-format';
+import { quoteIdent } from '../mapping-sql';
+import { deriveSalesforceLeadStatuses } from '../salesforce';
+import { loadRawCsv, type StagedFile } from '../stage-csv';
+import type { CrmAdapter, StagedSet } from './adapter';
+
+/**
+ * Any CSV (or XLSX) read through a column mapping (mapping.ts, data/mappings/README.md):
+ * files are staged as they are, every column text under its own header, and the mapping
+ * types them. No stage history: events come from successive snapshots.
+ */
+export function mappedAdapter(mapping: Mapping): CrmAdapter {
+  const spec = (object: 'MappedDeals' | 'MappedLeads', section: Mapping['deals'] | Mapping['leads']): ObjectSpec => ({
+    object,
+    signature: section?.detect.headers ?? [],
+    fields: section ? namedColumns(section).map((c) => ({ name: c.header, kind: 'text' as const })) : []
+  });
+  const deals = spec('MappedDeals', mapping.deals);
+  const leads = spec('MappedLeads', mapping.leads);
+  const source = (staged: StagedSet, object: string) => {
+    const s = staged.get(object);
+    return s ? { table: s.table, file: s.file, recordLines: s.recordLines } : null;
+  };
+  return {
+    crm: 'mapped',
+    label: `the mapping ${JSON.stringify(mapping.name ?? 'given')}`,
+    primary: deals,
+    fingerprint: JSON.stringify(mapping),
+    classify: (_name, header) => ({ deals, leads, null: null })[String(matchesMapping(mapping, header)) as 'deals' | 'leads' | 'null'],
+    stage: stageAsText,
+    prepare: (conn, staged) => prepareMapped(conn, source(staged, 'MappedDeals')!, mapping, source(staged, 'MappedLeads')),
+    async stages(conn, staged) {
+      const stages = await deriveMappedStages(conn, mapping);
+      const pipelines = await queryRows<{ pipeline: string }>(conn, `SELECT DISTINCT pipeline FROM cur_deals ORDER BY pipeline`);
+      const file = staged.get('MappedDeals')!.file;
+      return (pipelines.length ? pipelines : [{ pipeline: 'default' }]).map(({ pipeline }) => ({ pipeline, stages, file, column: mapping.deals!.columns.stage! }));
+    },
+    leadStatuses: (conn, _staged, settings) => deriveSalesforceLeadStatuses(conn, false, settings),
+    hasHistory: () => false,
+    exportKind: () => 'mapped'
+  };
+}
+
+/** The file under its own headers, every value text (the mapping types them); headers that only differ in case are refused, as SQL cannot tell them apart. */
+export async function stageAsText(conn: DuckDBConnection, file: { name: string; bytes: Uint8Array; scan: CsvScan }, _spec: ObjectSpec, table: string): Promise<StagedFile> {
+  const { header } = file.scan;
+  const seen = new Map<string, number>();
+  const problems: Problem[] = [];
+  header.forEach((h, i) => {
+    const key = h.trim().toLowerCase();
+    if (seen.has(key)) problems.push({ file: file.name, line: 1, column: h, reason: `the column name appears twice (columns ${seen.get(key)! + 1} and ${i + 1})` });
+    else seen.set(key, i);
+  });
+  if (problems.length) return { table, rows: 0, present: new Set(), problems };
+  await loadRawCsv(conn, file, table);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT rec, ${header.map((h, i) => `c${i} AS ${quoteIdent(h)}`).join(', ')} FROM ${table}_raw`);
+  await conn.run(`DROP TABLE ${table}_raw`);
+  const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*)::INTEGER AS rows FROM ${table}`);
+  return { table, rows, present: new Set(header), problems };
+}

@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BadParameterError, RejectedFileError } from './errors';
+import { parseMapping, type Mapping } from './ingest/mapping';
+
+/**
+ * Saved column mappings: one JSON file each in `PIPELENS_MAPPINGS`, else data/mappings.
+ * An upload no CRM recognises is read through the first saved mapping that fits its
+ * headers; the upload page saves the mappings people make there.
+ */
+export function mappingsDir(): string {
+  return process.env.PIPELENS_MAPPINGS || 'data/mappings';
+}
+
+export interface SavedMapping {
+  name: string;
+  mapping: Mapping;
+}
+
+const NAME = /^[\w.-]{1,64}$/;
+
+/** Every readable mapping in the folder, by name (the file name without .json); broken files are left out. */
+export function savedMappings(dir = mappingsDir()): SavedMapping[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      const name = f.slice(0, -'.json'.length);
+      try {
+        return [{ name, mapping: parseMapping(readFileSync(join(dir, f), 'utf8'), f) }];
+      } catch (err) {
+        if (err instanceof RejectedFileError) return [];
+        throw err;
+      }
+    });
+}
+
+/** A saved mapping by name, or a mapping file's path. */
+export function loadMapping(ref: string, dir = mappingsDir()): Mapping {
+  const path = NAME.test(ref) && existsSync(join(dir, `${ref}.json`)) ? join(dir, `${ref}.json`) : ref;
+  if (!existsSync(path)) throw new BadParameterError('mapping', `no saved mapping or file ${JSON.stringify(ref)}`);
+  return parseMapping(readFileSync(path, 'utf8'), path);
+}
+
+/** Checks and saves a mapping under `name` (letters, digits, . _ -), replacing one of that name. */
+export function saveMapping(name: string, mapping: unknown, dir = mappingsDir()): SavedMapping {
+  if (!NAME.test(name)) throw new BadParameterError('name', 'letters, digits, . _ - (at most 64)');
+  const checked = parseMapping(mapping, `${name}.json`);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.json`);
+  writeFileSync(`${path}.tmp`, JSON.stringify({ ...(mapping as object), name }, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
+  return { name, mapping: { ...checked, name } };
+}

@@ -1,0 +1,70 @@
+/**
+ * Files no CRM recognises, read through a column mapping: given to the ingest, or found
+ * among the saved mappings (data/mappings) by their headers.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RejectedFileError } from '../../../analytics/errors';
+import { ingest } from '../../../analytics/ingest/ingest';
+import { parseMapping } from '../../../analytics/ingest/mapping';
+import { computeMetric } from '../../../analytics/metrics';
+import { DEFAULT_SETTINGS } from '../../../analytics/settings';
+import { FIXTURES, SHARED_DATA, dumpTables, memoryDb } from '../../helpers';
+
+const file = (path: string) => ({ name: path.split('/').pop()!, bytes: new Uint8Array(readFileSync(path)) });
+const EURO = parseMapping(readFileSync(join(FIXTURES, 'mapped', 'euro-deals.json'), 'utf8'));
+const MAVEN = join(SHARED_DATA, 'maven-crm-sales-opportunities', 'sales_pipeline.csv');
+
+describe('mapped files', () => {
+  it('reads a CSV through the mapping given, into the same metrics as any export', async () => {
+    const db = await memoryDb();
+    const { snapshot } = await ingest(db, [file(join(FIXTURES, 'mapped', 'euro-deals.csv'))], { format: 'mapped', mapping: EURO, settings: DEFAULT_SETTINGS, asOf: '2025-03-31' });
+    expect([snapshot.crm, snapshot.export_kind, snapshot.counts.deals]).toEqual(['mapped', 'mapped', 5]);
+    // closed: E2 won 10,000 (Anna); E3 lost 500.50, E4 lost ("Abandoned") 2,000, E5 won 750 (Ben)
+    const rates = (await computeMetric(db, DEFAULT_SETTINGS, 'win-rates', { by: 'owner' })).rows;
+    expect(rates.map((r) => [r.owner, r.win_rate_count, r.win_rate_amount])).toEqual([
+      ['Anna', 1, 1],
+      ['Ben', 1 / 3, 750 / 3250.5]
+    ]);
+    db.close();
+  });
+
+  it('finds the saved Maven mapping by its headers, and gives win rates per agent as counted from the file', async () => {
+    const db = await memoryDb();
+    const { snapshot } = await ingest(db, [file(MAVEN)], { settings: DEFAULT_SETTINGS, asOf: '2017-12-31' });
+    expect([snapshot.crm, snapshot.counts.deals]).toEqual(['mapped', 8800]);
+    // Independent figure: the file has no quotes, so each line splits on commas; column 2 is sales_agent, column 5 deal_stage
+    const expected = new Map<string, { won: number; lost: number }>();
+    for (const line of readFileSync(MAVEN, 'utf8').split('\n').slice(1).filter(Boolean)) {
+      const cells = line.trim().split(',');
+      const agent = expected.get(cells[1]) ?? { won: 0, lost: 0 };
+      if (cells[4] === 'Won') agent.won++;
+      if (cells[4] === 'Lost') agent.lost++;
+      expected.set(cells[1], agent);
+    }
+    const rates = (await computeMetric(db, DEFAULT_SETTINGS, 'win-rates', { by: 'owner' })).rows;
+    expect(rates).toHaveLength(expected.size);
+    for (const r of rates) {
+      const e = expected.get(r.owner as string)!;
+      expect(r.win_rate_count, r.owner as string).toBeCloseTo(e.won / (e.won + e.lost), 12);
+    }
+    // the same file read through another mapping is another snapshot
+    const other = { ...parseMapping(readFileSync('data/mappings/maven-crm-sales-opportunities.json', 'utf8')), name: 'other' };
+    expect((await ingest(db, [file(MAVEN)], { format: 'mapped', mapping: other, settings: DEFAULT_SETTINGS, asOf: '2017-12-31' })).created).toBe(true);
+    db.close();
+  });
+
+  it('rejects values the mapping cannot read, with line and column, and writes nothing', async () => {
+    const db = await memoryDb();
+    const before = await dumpTables(db);
+    const error = await ingest(db, [file(join(FIXTURES, 'mapped', 'bad-values.csv'))], { format: 'mapped', mapping: EURO, settings: DEFAULT_SETTINGS }).catch((e) => e);
+    expect(error).toBeInstanceOf(RejectedFileError);
+    expect((error as RejectedFileError).problems.slice(0, 2)).toMatchObject([
+      { file: 'bad-values.csv', line: 3, column: 'Value' },
+      { file: 'bad-values.csv', line: 4, column: 'Close' }
+    ]);
+    expect(await dumpTables(db)).toBe(before);
+    db.close();
+  });
+});
