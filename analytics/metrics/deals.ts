@@ -7,6 +7,7 @@ export interface DealRow {
   deal: string | null;
   account: string | null;
   owner: string | null;
+  pipeline: string;
   stage: string;
   status: 'open' | 'won' | 'lost';
   forecast_category: string | null;
@@ -24,7 +25,7 @@ export interface DealRow {
 export function buildDealsSql(f: Filters) {
   const dateColumn = f.date_field === 'created' ? 'd.created_at' : 'd.close_date';
   const sql = `
-    SELECT d.deal_id, d.name AS deal, d.account_name AS account, coalesce(d.owner_name, d.owner_id) AS owner, d.stage,
+    SELECT d.deal_id, d.name AS deal, d.account_name AS account, coalesce(d.owner_name, d.owner_id) AS owner, d.pipeline, d.stage,
            CASE WHEN d.won THEN 'won' WHEN d.closed THEN 'lost' ELSE 'open' END AS status,
            d.effective_forecast_category AS forecast_category, d.amount_corporate AS amount, d.currency,
            d.effective_probability AS probability, strftime(d.close_date, '%Y-%m-%d') AS close_date,

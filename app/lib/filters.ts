@@ -5,7 +5,7 @@
  */
 import { formatDate, formatQuarter } from './format';
 
-export const FILTER_KEYS = ['period', 'from', 'to', 'owner', 'lead_source', 'type'] as const;
+export const FILTER_KEYS = ['period', 'from', 'to', 'owner', 'lead_source', 'type', 'pipeline'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export interface PageFilters {
@@ -16,6 +16,8 @@ export interface PageFilters {
   owner?: string;
   lead_source?: string;
   type?: string;
+  /** a pipeline name (HubSpot and Pipedrive exports may hold several) */
+  pipeline?: string;
 }
 
 export type Params = Record<string, string | number | null | undefined>;
@@ -74,6 +76,7 @@ export interface DealFilters {
   owner?: string;
   lead_source?: string;
   type?: string;
+  pipeline?: string;
 }
 
 /** The list of deals behind a figure: the page's filters narrowed by `extra` (which wins). */
@@ -88,7 +91,7 @@ export function dealsHref(f: PageFilters, extra: DealFilters = {}): string {
 
 const STATUS_WORDS: Record<string, string> = { open: 'Open', won: 'Won', lost: 'Lost', closed: 'Closed' };
 
-/** "Won deals · closing in FY2026 Q3 · owner Emma Lindqvist": what a deals list shows. */
+/** "Won deals · closing in FY2026 Q3 · pipeline Renewals · owner Emma Lindqvist": what a deals list shows. */
 export function describeFilters(f: PageFilters & DealFilters, locale?: string): string[] {
   const parts: string[] = [];
   const dateWord = f.date_field === 'created' ? 'created' : 'closing';
@@ -96,6 +99,7 @@ export function describeFilters(f: PageFilters & DealFilters, locale?: string): 
   else if (f.from && f.to) parts.push(`${dateWord} ${formatDate(f.from, locale)} – ${formatDate(f.to, locale)}`);
   else if (f.from) parts.push(`${dateWord} on or after ${formatDate(f.from, locale)}`);
   else if (f.to) parts.push(`${dateWord} on or before ${formatDate(f.to, locale)}`);
+  if (f.pipeline) parts.push(`pipeline ${f.pipeline}`);
   if (f.stage) parts.push(`stage ${f.stage}`);
   if (f.reached) parts.push(`that reached ${f.reached}`);
   if (f.forecast_category) parts.push(`forecast category ${f.forecast_category}`);

@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBrowserSession, type PageWatch } from './harness';
+import { reportPage, useBrowserSession, type PageWatch } from './harness';
 
 const session = useBrowserSession();
 let page: Page;
@@ -16,39 +16,7 @@ beforeAll(() => {
 });
 const screenshot = (name: string) => session.screenshot(name);
 
-/** Opens a page and waits until it is hydrated (every server chart replaced by the live one). */
-async function open(path: string) {
-  await page.mouse.move(0, 0);
-  await page.goto(`${session.server.url}${path}`, { waitUntil: 'networkidle' });
-  await hydrated();
-}
-
-async function hydrated() {
-  await page.waitForFunction(() => !document.querySelector('.plot-server') && document.documentElement.dataset.hydrated !== 'no');
-}
-
-/** Picks an option of a filter select (by default the second; the first is "All …"); the form submits itself. */
-async function chooseFilter(id: string, param: string, option?: string): Promise<string> {
-  const choice = option ? page.locator(`#${id} option`, { hasText: option }) : page.locator(`#${id} option`).nth(1);
-  const value = await choice.getAttribute('value');
-  expect(value).toBeTruthy();
-  await page.selectOption(`#${id}`, value!);
-  await page.waitForURL((url) => url.searchParams.get(param) === value);
-  await page.waitForLoadState('networkidle');
-  await hydrated();
-  return value!;
-}
-
-/** Follows a drill-down link and checks the deals list shows rows with the filter kept. */
-async function drillDown(link: Locator, keeps: Record<string, string>) {
-  await link.click();
-  await page.waitForURL((url) => url.pathname === '/deals');
-  await page.waitForLoadState('networkidle');
-  const url = new URL(page.url());
-  for (const [k, v] of Object.entries(keeps)) expect(url.searchParams.get(k), k).toBe(v);
-  await expect(page.getByTestId('deal-row').count()).resolves.toBeGreaterThan(0);
-  return url;
-}
+const { open, hydrated, chooseFilter, drillDown } = reportPage(session);
 
 /** The largest bar of the live charts matching `selector` (an empty bar cannot be clicked). */
 async function largest(selector: string): Promise<Locator> {

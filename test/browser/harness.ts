@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(process.cwd(), 'test/browser/screenshots');
@@ -187,4 +187,45 @@ export function useBrowserSession(): BrowserSession {
     removeDir(serverDir);
   });
   return session;
+}
+
+/** Steps on the report pages of a session: open a page, pick a filter, follow a drill-down to /deals. */
+export function reportPage(session: BrowserSession) {
+  /** Waits until the page is hydrated (every server chart replaced by the live one). */
+  async function hydrated() {
+    await session.page.waitForFunction(() => !document.querySelector('.plot-server') && document.documentElement.dataset.hydrated !== 'no');
+  }
+
+  async function open(path: string) {
+    await session.page.mouse.move(0, 0);
+    await session.page.goto(`${session.server.url}${path}`, { waitUntil: 'networkidle' });
+    await hydrated();
+  }
+
+  /** Picks an option of a filter select (by default the second; the first is "All …"); the form submits itself. */
+  async function chooseFilter(id: string, param: string, option?: string): Promise<string> {
+    const page = session.page;
+    const choice = option ? page.locator(`#${id} option`, { hasText: option }) : page.locator(`#${id} option`).nth(1);
+    const value = await choice.getAttribute('value');
+    expect(value).toBeTruthy();
+    await page.selectOption(`#${id}`, value!);
+    await page.waitForURL((url) => url.searchParams.get(param) === value);
+    await page.waitForLoadState('networkidle');
+    await hydrated();
+    return value!;
+  }
+
+  /** Follows a drill-down link and checks the deals list shows rows with the filter kept. */
+  async function drillDown(link: Locator, keeps: Record<string, string>) {
+    const page = session.page;
+    await link.click();
+    await page.waitForURL((url) => url.pathname === '/deals');
+    await page.waitForLoadState('networkidle');
+    const url = new URL(page.url());
+    for (const [k, v] of Object.entries(keeps)) expect(url.searchParams.get(k), k).toBe(v);
+    await expect(page.getByTestId('deal-row').count()).resolves.toBeGreaterThan(0);
+    return url;
+  }
+
+  return { open, hydrated, chooseFilter, drillDown };
 }

@@ -13,6 +13,8 @@ export interface FilterOptions {
   owners: string[];
   lead_sources: string[];
   types: string[];
+  /** The pipelines the snapshot's deals are in (one, 'default', for a Salesforce export). */
+  pipelines: string[];
   /** Fiscal quarters spanned by the snapshot's close dates, latest first. */
   quarters: string[];
   /** The fiscal quarter of the snapshot date. */
@@ -48,6 +50,8 @@ const OPTIONS_SQL = `
   SELECT 'lead_source', coalesce(mode(nullif(trim(lead_source), '')), '(none)') FROM deals WHERE snapshot_id = $snapshot GROUP BY lower(nullif(trim(lead_source), ''))
   UNION
   SELECT 'type', coalesce(type, '(none)') FROM deals WHERE snapshot_id = $snapshot
+  UNION
+  SELECT 'pipeline', pipeline FROM deals WHERE snapshot_id = $snapshot
   ORDER BY kind, value`;
 
 const RANGE_SQL = `
@@ -58,7 +62,7 @@ const RANGE_SQL = `
   FROM deals WHERE snapshot_id = $snapshot`;
 
 export async function filterOptions(id: number | null, db?: Database): Promise<FilterOptions> {
-  const empty: FilterOptions = { owners: [], lead_sources: [], types: [], quarters: [], current_quarter: null, corporate_currency: null, as_of: null, has_activity: false };
+  const empty: FilterOptions = { owners: [], lead_sources: [], types: [], pipelines: [], quarters: [], current_quarter: null, corporate_currency: null, as_of: null, has_activity: false };
   if (id === null) return empty;
   db ??= await getDatabase();
   const [options, [range]] = await Promise.all([
@@ -81,6 +85,7 @@ export async function filterOptions(id: number | null, db?: Database): Promise<F
     owners: pick('owner'),
     lead_sources: pick('lead_source'),
     types: pick('type'),
+    pipelines: pick('pipeline'),
     quarters,
     current_quarter: range.as_of ? fiscalQuarterOf(range.as_of, start).label : null,
     corporate_currency: range.corporate_currency,

@@ -13,6 +13,7 @@ export interface VisitFilters {
   owner?: string;
   lead_source?: string;
   type?: string;
+  pipeline?: string;
 }
 
 export interface StageVisits {
@@ -31,7 +32,7 @@ export const VISIT_DURATIONS_SQL = `
   )
   SELECT st.stage, bool_or(coalesce(st.is_closed, false)) AS is_closed, list(v.days ORDER BY v.days) FILTER (WHERE v.days IS NOT NULL) AS days
   FROM snapshot_stages st LEFT JOIN v ON v.pipeline = st.pipeline AND v.stage = st.stage
-  WHERE st.snapshot_id = $snapshot
+  WHERE st.snapshot_id = $snapshot AND ($pipeline::VARCHAR IS NULL OR st.pipeline = $pipeline)
   GROUP BY st.stage`;
 
 export async function visitDurations(db: Database, snapshot: number, f: VisitFilters): Promise<StageVisits[]> {

@@ -22,7 +22,7 @@ export const load: PageServerLoad = async ({ url, parent }) => {
   const db = await getDatabase();
   const [result, visits, options, { locale }] = await Promise.all([
     metric('stage-durations', metricParams(filters)),
-    id === null ? Promise.resolve([]) : visitDurations(db, id, { from, to, owner: filters.owner, lead_source: filters.lead_source, type: filters.type }),
+    id === null ? Promise.resolve([]) : visitDurations(db, id, { from, to, owner: filters.owner, lead_source: filters.lead_source, type: filters.type, pipeline: filters.pipeline }),
     filterOptions(id),
     parent()
   ]);

@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ url, parent }) => {
   const params = metricParams(filters);
   // The quarter whose forecast is followed across snapshots: its own parameter, else the period filter, else the snapshot's quarter.
   const trendQuarter = url.searchParams.get('trend_quarter')?.trim().toUpperCase() || filters.period;
-  const trendParams = metricParams(filters, ['owner', 'lead_source', 'type'], { period: trendQuarter });
+  const trendParams = metricParams(filters, ['owner', 'lead_source', 'type', 'pipeline'], { period: trendQuarter });
   const [result, accuracy, trend, options, { locale }] = await Promise.all([
     metric('forecast', params),
     metric('forecast-accuracy', params),

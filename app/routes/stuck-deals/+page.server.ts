@@ -6,7 +6,7 @@ import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
 import { renderChart } from '$lib/server/render-chart';
 import type { StuckDealRow } from '../../../analytics/metrics/stuck-deals';
 
-const FIELDS = ['owner', 'lead_source', 'type'] as const;
+const FIELDS = ['pipeline', 'owner', 'lead_source', 'type'] as const;
 
 export const load: PageServerLoad = async ({ url, parent }) => {
   const filters = readFilters(url, FIELDS);

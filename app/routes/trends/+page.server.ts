@@ -6,7 +6,7 @@ import { pageChart } from '$lib/server/render-chart';
 import type { OpenPipelineRow } from '../../../analytics/metrics/open-pipeline';
 import type { TrendRow } from '../../../analytics/metrics/trends';
 
-const FIELDS = ['owner', 'lead_source', 'type'] as const;
+const FIELDS = ['pipeline', 'owner', 'lead_source', 'type'] as const;
 
 /** Open pipeline across snapshots, by stage or forecast category, as amount or deal count. */
 export const load: PageServerLoad = async ({ url, parent }) => {
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ url, parent }) => {
   const params = metricParams(filters, FIELDS, { by });
   const [result, stages, options, { locale, snapshots }] = await Promise.all([
     metric('trends', params),
-    metric('open-pipeline', metricParams(filters, [])),
+    metric('open-pipeline', metricParams(filters, ['pipeline'])),
     filterOptions(id),
     parent()
   ]);

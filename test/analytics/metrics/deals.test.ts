@@ -18,7 +18,7 @@ describe('deals (drill-down)', () => {
   it('filters by created date on request and shows each deal as stored', async () => {
     const rows = await metric('deals', { period: 'FY2024Q3', date_field: 'created' });
     expect(rows).toEqual([
-      { deal_id: 'D13', deal: 'Thirteen: new in July', account: null, owner: 'Ann Lee', stage: 'Prospecting', status: 'open', forecast_category: 'Pipeline', amount: 2500, currency: 'USD', probability: 10, close_date: '2024-09-10', created_date: '2024-07-05', lead_source: 'web', type: 'New Customer', last_activity_date: '2024-07-20' }
+      { deal_id: 'D13', deal: 'Thirteen: new in July', account: null, owner: 'Ann Lee', pipeline: 'default', stage: 'Prospecting', status: 'open', forecast_category: 'Pipeline', amount: 2500, currency: 'USD', probability: 10, close_date: '2024-09-10', created_date: '2024-07-05', lead_source: 'web', type: 'New Customer', last_activity_date: '2024-07-20' }
     ]);
   });
 

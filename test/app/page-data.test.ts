@@ -1,0 +1,61 @@
+/**
+ * The filter bar's options and the durations page's raw visits on the HubSpot fixture
+ * (two pipelines, test/fixtures/README.md `hubspot/`) and the Salesforce pipeline
+ * fixture (one pipeline, 'default').
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../analytics/db';
+import { filterOptions } from '../../app/lib/server/page-data';
+import { visitDurations } from '../../app/lib/server/visit-durations';
+import { FIXTURES, ingestPaths, memoryDb } from '../helpers';
+
+describe('filter options and visits per pipeline', () => {
+  let db: Database;
+  let hubspot: number;
+  let salesforce: number;
+  beforeAll(async () => {
+    process.env.PIPELENS_SETTINGS = join(FIXTURES, 'no-such-settings.json'); // the defaults, whatever data/settings.json holds
+    db = await memoryDb();
+    hubspot = (await ingestPaths(db, [join(FIXTURES, 'hubspot')])).snapshot.snapshot_id;
+    salesforce = (await ingestPaths(db, [join(FIXTURES, 'pipeline', 'a')], { asOf: '2024-07-01T00:00:00Z' })).snapshot.snapshot_id;
+  });
+  afterAll(() => db.close());
+
+  it('lists the pipelines of a snapshot with several, by name', async () => {
+    const options = await filterOptions(hubspot, db);
+    expect(options.pipelines).toEqual(['Renewals', 'Sales Pipeline']);
+    expect(options.owners).toEqual(['Ann Lee', 'Bob Roy']);
+  });
+
+  it("lists the one pipeline of a Salesforce export ('default'), which the filter bar hides", async () => {
+    expect((await filterOptions(salesforce, db)).pipelines).toEqual(['default']);
+  });
+
+  it('has no pipeline before the first upload', async () => {
+    expect((await filterOptions(null, db)).pipelines).toEqual([]);
+  });
+
+  it("gives the durations page only the chosen pipeline's stages and visits", async () => {
+    const byStage = (rows: Awaited<ReturnType<typeof visitDurations>>) =>
+      Object.fromEntries(rows.map((r) => [r.stage, { closed: r.is_closed, days: r.days }]));
+    // Renewals: 201 Renewal due 05-01 09:00 → 06-01 09:00 (31 d), Quote sent 06-01 09:00 → 06-30 10:00 (29.0 d);
+    // 202 Renewal due 06-01 09:00 → 06-15 11:00 (14.1 d); 203 Renewal due 05-10 09:00 → 06-15 12:00 (36 d 3 h, 36.1); 202 and 204 ongoing.
+    expect(byStage(await visitDurations(db, hubspot, { pipeline: 'Renewals' }))).toEqual({
+      'Renewal due': { closed: false, days: [14.1, 31, 36.1] },
+      'Quote sent': { closed: false, days: [29] },
+      'Closed won': { closed: true, days: [] },
+      'Closed lost': { closed: true, days: [] }
+    });
+    const sales = byStage(await visitDurations(db, hubspot, { pipeline: 'Sales Pipeline' }));
+    expect(Object.keys(sales).sort()).toEqual([
+      'Appointment scheduled',
+      'Closed lost',
+      'Closed won',
+      'Contract sent',
+      'Decision maker bought-in',
+      'Presentation scheduled',
+      'Qualified to buy'
+    ]);
+  });
+});
