@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 /**
  * What every report page's load() does: resolve the snapshot, read the filter options
  * for the filter bar, run metrics and turn the engine's parameter errors into 4xx.
@@ -92,4 +93,16 @@ export async function filterOptions(id: number | null, db?: Database): Promise<F
     as_of: range.as_of,
     has_activity: range.has_activity === true
   };
+}
+
+/**
+ * Pages that list stages in funnel order (funnel, durations) show one pipeline at a time:
+ * each pipeline has its own stages, and several may share a name. Without a pipeline in
+ * the URL they go to the first one's.
+ */
+export function onePipelineAtATime(url: URL, options: FilterOptions): void {
+  if (options.pipelines.length < 2 || url.searchParams.get('pipeline')) return;
+  const target = new URL(url);
+  target.searchParams.set('pipeline', options.pipelines[0]);
+  redirect(307, target.pathname + target.search);
 }

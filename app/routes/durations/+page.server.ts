@@ -3,7 +3,7 @@ import type { PageServerLoad } from './$types';
 import { stageDurationChart, type DurationChartRow } from '$lib/charts/stage-duration-chart';
 import { metricParams, readFilters } from '$lib/filters';
 import { getDatabase, getSettings } from '$lib/server/gateway';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
+import { filterOptions, metric, onePipelineAtATime, snapshotId } from '$lib/server/page-data';
 import { pageChart } from '$lib/server/render-chart';
 import { visitDurations } from '$lib/server/visit-durations';
 import { parseFiscalQuarter } from '../../../analytics/fiscal';
@@ -13,6 +13,8 @@ import type { StageDurationRow } from '../../../analytics/metrics/stage-duration
 export const load: PageServerLoad = async ({ url, parent }) => {
   const filters = readFilters(url);
   const id = await snapshotId(filters.snapshot);
+  const options = await filterOptions(id);
+  onePipelineAtATime(url, options);
   let { from, to } = filters;
   if (filters.period) {
     const q = parseFiscalQuarter(filters.period, getSettings().fiscal_year_start_month);
@@ -20,10 +22,9 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     ({ from, to } = q);
   }
   const db = await getDatabase();
-  const [result, visits, options, { locale }] = await Promise.all([
+  const [result, visits, { locale }] = await Promise.all([
     metric('stage-durations', metricParams(filters)),
     id === null ? Promise.resolve([]) : visitDurations(db, id, { from, to, owner: filters.owner, lead_source: filters.lead_source, type: filters.type, pipeline: filters.pipeline }),
-    filterOptions(id),
     parent()
   ]);
   const closed = new Set(visits.filter((v) => v.is_closed).map((v) => v.stage));

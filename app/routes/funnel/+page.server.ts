@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { funnelChart, type FunnelChartRow } from '$lib/charts/funnel-chart';
 import { metricParams, readFilters } from '$lib/filters';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
+import { filterOptions, metric, onePipelineAtATime, snapshotId } from '$lib/server/page-data';
 import { pageChart } from '$lib/server/render-chart';
 
 interface FunnelRow extends FunnelChartRow {
@@ -20,10 +20,11 @@ interface LeadFunnelRow {
 export const load: PageServerLoad = async ({ url, parent }) => {
   const filters = readFilters(url);
   const id = await snapshotId(filters.snapshot);
-  const [funnel, leads, options, { locale }] = await Promise.all([
+  const options = await filterOptions(id);
+  onePipelineAtATime(url, options);
+  const [funnel, leads, { locale }] = await Promise.all([
     metric('funnel', metricParams(filters)),
     metric('lead-funnel', metricParams(filters, ['period', 'from', 'to', 'owner', 'lead_source'])),
-    filterOptions(id),
     parent()
   ]);
   const rows = funnel.rows as unknown as FunnelRow[];
