@@ -36,11 +36,18 @@ export function savedMappings(dir = mappingsDir()): SavedMapping[] {
     });
 }
 
-/** A saved mapping by name, or a mapping file's path. */
+/** A saved mapping by name only (what the HTTP API accepts: no path reaches the file system). */
+export function loadSavedMapping(name: string, dir = mappingsDir()): Mapping {
+  const path = join(dir, `${name}.json`);
+  if (!NAME.test(name) || !existsSync(path)) throw new BadParameterError('mapping', `no saved mapping named ${JSON.stringify(name)}`);
+  return parseMapping(readFileSync(path, 'utf8'), `${name}.json`);
+}
+
+/** A saved mapping by name, or a mapping file's path (the command line). */
 export function loadMapping(ref: string, dir = mappingsDir()): Mapping {
-  const path = NAME.test(ref) && existsSync(join(dir, `${ref}.json`)) ? join(dir, `${ref}.json`) : ref;
-  if (!existsSync(path)) throw new BadParameterError('mapping', `no saved mapping or file ${JSON.stringify(ref)}`);
-  return parseMapping(readFileSync(path, 'utf8'), path);
+  if (NAME.test(ref) && existsSync(join(dir, `${ref}.json`))) return loadSavedMapping(ref, dir);
+  if (!existsSync(ref)) throw new BadParameterError('mapping', `no saved mapping or file ${JSON.stringify(ref)}`);
+  return parseMapping(readFileSync(ref, 'utf8'), ref);
 }
 
 /** Checks and saves a mapping under `name` (letters, digits, . _ -), replacing one of that name. */

@@ -6,7 +6,7 @@ import { BadParameterError, NotFoundError, RejectedFileError, UnknownMetricError
 import { ingest } from '../../../analytics/ingest/ingest';
 import { parseMapping, type Mapping } from '../../../analytics/ingest/mapping';
 import { inspectUpload } from '../../../analytics/ingest/mapping-upload';
-import { loadMapping, savedMappings, saveMapping } from '../../../analytics/mappings';
+import { loadSavedMapping, savedMappings, saveMapping } from '../../../analytics/mappings';
 import type { InputFile } from '../../../analytics/ingest/inputs';
 import { runMetric } from '../../../analytics/metrics';
 import { toArrow, toCsv } from '../../../analytics/output';
@@ -157,10 +157,10 @@ function snapshotId(raw: string): number {
 }
 
 /** Multipart form (any number of file fields) or a raw ZIP/CSV body. */
-/** A saved mapping's name, or a mapping as JSON text. */
+/** A saved mapping's name, or a mapping as JSON text; never a path. */
 function mappingParam(value: string | undefined): Mapping | undefined {
   if (!value?.trim()) return undefined;
-  return value.trim().startsWith('{') ? parseMapping(value, 'mapping') : loadMapping(value.trim());
+  return value.trim().startsWith('{') ? parseMapping(value, 'mapping') : loadSavedMapping(value.trim());
 }
 
 async function readUpload(c: Context): Promise<{ files: InputFile[]; fields: Record<string, string> }> {
