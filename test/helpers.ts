@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../analytics/db';
@@ -57,4 +57,12 @@ export function syntheticOpportunities(deals: number, idPrefix: string, closeDat
   const lines = ['"Id","StageName","Amount","CloseDate","CreatedDate","LeadSource"'];
   for (let i = 0; i < deals; i++) lines.push(`"${idPrefix}${i}","Prospecting","${1000 + (i % 97)}","${closeDate}","2026-01-01 10:00:00","Web"`);
   return new TextEncoder().encode(lines.join('\n') + '\n') as Uint8Array<ArrayBuffer>;
+}
+
+/** Header and rows of a small CSV without quoted commas or line breaks inside quotes. */
+export function splitCsv(path: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  const cells = (l: string) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.slice(0, -1).map((c) => c.replace(/,$/, '').replace(/^"(.*)"$/, '$1'));
+  const [header, ...rows] = lines.map(cells);
+  return { header, rows };
 }

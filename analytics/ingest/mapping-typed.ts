@@ -122,7 +122,10 @@ function ruleColumns(section: DealMapping | LeadMapping, header: (name: string) 
   // Without rules, a stage list that flags closed or won stages decides, for the stages it lists.
   if (!section.stages.some((s) => s.closed != null || s.won != null) || !section.columns.stage) return [];
   const stage = rawValue(header(section.columns.stage));
-  const names = (pick: (s: StageEntry) => boolean) => p.add(listValue(section.stages.filter(pick).map((s) => s.stage)));
+  const names = (pick: (s: StageEntry) => boolean) => {
+    const list = section.stages.filter(pick).map((s) => s.stage);
+    return list.length ? p.add(listValue(list)) : '[]::VARCHAR[]'; // an empty list value has no type to bind
+  };
   const known = names(() => true);
   return [
     `CASE WHEN list_contains(${known}, ${stage}) THEN list_contains(${names((s) => !!s.won)}, ${stage}) END AS rule_won`,

@@ -1,4 +1,4 @@
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../db';
 import { MAX_PROBLEMS, type Problem } from '../errors';
 import { deriveStages, type StageHints } from '../stages';
@@ -60,7 +60,9 @@ export async function prepareMapped(
             ${d('last_modified')} AS last_modified_at, NULL::TIMESTAMP AS last_stage_change_at,
             ${d('lead_source')} AS lead_source, ${d('type')} AS type
      FROM map_deals QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY rec DESC) = 1`,
-    { stage_order: listValue(stageOrder), currency: mapping.formats.currency }
+    { stage_order: listValue(stageOrder), currency: mapping.formats.currency },
+    // typed, as an empty list (a mapping without stages) has no item type to infer
+    { stage_order: LIST(VARCHAR) }
   );
   await conn.run(`CREATE OR REPLACE TEMP TABLE cur_events AS
     SELECT NULL::VARCHAR deal_id, NULL::INTEGER seq, NULL::TIMESTAMP event_at, NULL::VARCHAR stage, NULL::DOUBLE amount,

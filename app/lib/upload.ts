@@ -32,9 +32,16 @@ export function acceptedFile(file: { name: string }): boolean {
   return /\.(csv|zip)$/i.test(file.name);
 }
 
-export function uploadSnapshot(files: File[], onProgress: (fraction: number) => void, url = '/api/snapshots'): Promise<UploadOutcome> {
+/** `fields` are sent as form fields beside the files (`as_of`, `format`, `mapping`). */
+export function uploadSnapshot(
+  files: File[],
+  onProgress: (fraction: number) => void,
+  url = '/api/snapshots',
+  fields: Record<string, string> = {}
+): Promise<UploadOutcome> {
   const body = new FormData();
   for (const file of files) body.append('files', file, file.name);
+  for (const [key, value] of Object.entries(fields)) body.append(key, value);
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);

@@ -47,15 +47,21 @@ export interface RunningServer {
 
 /**
  * `npx tsx analytics/cli/main.ts serve` in its own process group, ready when /api/health
- * answers. Its settings file sits beside the database, so a test that saves settings
- * never writes the checkout's data/settings.json.
+ * answers. Its settings file and mappings folder sit beside the database, so a test that
+ * saves settings or a mapping never writes the checkout's data/settings.json or data/mappings.
  */
 export async function startServer(dbPath: string, timeoutMs = 90_000): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('npx', ['tsx', 'analytics/cli/main.ts', 'serve', '--db', dbPath, '--port', String(port)], {
     cwd: process.cwd(),
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), PIPELENS_SETTINGS: join(dirname(dbPath), 'settings.json') },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PIPELENS_SETTINGS: join(dirname(dbPath), 'settings.json'),
+      PIPELENS_MAPPINGS: join(dirname(dbPath), 'mappings')
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe']
   });

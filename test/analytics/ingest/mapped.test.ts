@@ -30,6 +30,18 @@ describe('mapped files', () => {
     db.close();
   });
 
+  it('reads a mapping without a stage list, and one whose stage list flags no won stage', async () => {
+    const db = await memoryDb();
+    const csv = file(join(FIXTURES, 'mapped', 'euro-deals.csv'));
+    const noStages = { ...EURO, deals: { ...EURO.deals!, stages: [] } };
+    const { snapshot } = await ingest(db, [csv], { format: 'mapped', mapping: noStages, settings: DEFAULT_SETTINGS, asOf: '2025-03-31' });
+    expect([snapshot.counts.deals, snapshot.counts.open_deals]).toEqual([5, 1]); // E1; E4 is lost by the rule on its stage
+    const closedOnly = { ...EURO, name: 'closed-only', deals: { ...EURO.deals!, outcome: {}, stages: [{ stage: 'Closed', closed: true }] } };
+    const second = await ingest(db, [csv], { format: 'mapped', mapping: closedOnly, settings: DEFAULT_SETTINGS, asOf: '2025-03-31' });
+    expect([second.snapshot.counts.deals, second.snapshot.counts.open_deals]).toEqual([5, 2]); // E1, E4 open; E2, E3, E5 closed (lost)
+    db.close();
+  });
+
   it('finds the saved Maven mapping by its headers, and gives win rates per agent as counted from the file', async () => {
     const db = await memoryDb();
     const { snapshot } = await ingest(db, [file(MAVEN)], { settings: DEFAULT_SETTINGS, asOf: '2017-12-31' });

@@ -13,7 +13,7 @@ import {
   proposeMapping,
   type Mapping
 } from '../../../analytics/ingest/mapping';
-import { FIXTURES, memoryDb, SHARED_DATA } from '../../helpers';
+import { FIXTURES, memoryDb, SHARED_DATA, splitCsv } from '../../helpers';
 
 const MAPPED = join(FIXTURES, 'mapped');
 const MAVEN = join(SHARED_DATA, 'maven-crm-sales-opportunities/sales_pipeline.csv');
@@ -27,14 +27,6 @@ async function stageRaw(conn: DuckDBConnection, path: string, table: string): Pr
      SELECT row_number() OVER ()::INTEGER AS rec, * FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"')`,
     { path }
   );
-}
-
-/** Header and rows of a small CSV without quoted commas or line breaks inside quotes. */
-function splitCsv(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  const cells = (l: string) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.slice(0, -1).map((c) => c.replace(/,$/, '').replace(/^"(.*)"$/, '$1'));
-  const [header, ...rows] = lines.map(cells);
-  return { header, rows };
 }
 
 describe('mapped files', () => {
