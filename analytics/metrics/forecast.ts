@@ -29,6 +29,8 @@ export function buildForecastSql(f: Filters, settings: Settings, opts: { everySn
   const snapshots = opts.everySnapshotUpTo
     ? `SELECT snapshot_id FROM snapshots WHERE as_of <= (SELECT as_of FROM snapshots WHERE snapshot_id = $snapshot)`
     : `SELECT $snapshot::INTEGER AS snapshot_id`;
+  // one snapshot: a constant, so the deals view joins the one snapshot row to its versions instead of every snapshot's
+  const inSnapshots = (column: string) => (opts.everySnapshotUpTo ? `${column} IN (SELECT snapshot_id FROM snaps)` : `${column} = $snapshot`);
   const quarter = fiscalQuarterSql('d.close_date');
   const sum = (cond: string, value = 'd.value') => `coalesce(sum(${value}) FILTER (WHERE ${cond}), 0)`;
   const open = `NOT d.closed AND d.category IS DISTINCT FROM 'Omitted'`;
@@ -48,7 +50,7 @@ export function buildForecastSql(f: Filters, settings: Settings, opts: { everySn
     history AS (
       SELECT p.snapshot_id, st.pipeline, st.stage, sum(p.deals) AS closed_deals, coalesce(sum(p.deals) FILTER (WHERE p.won), 0) AS won_deals
       FROM (SELECT snapshot_id, pipeline, visited_mask, won, count(*) AS deals FROM deal_states
-            WHERE snapshot_id IN (SELECT snapshot_id FROM snaps) AND closed GROUP BY ALL) p
+            WHERE ${inSnapshots('snapshot_id')} AND closed GROUP BY ALL) p
       JOIN snapshot_stages st ON st.snapshot_id = p.snapshot_id AND st.pipeline = p.pipeline AND p.visited_mask & st.stage_mask <> 0
       GROUP BY p.snapshot_id, st.pipeline, st.stage
     ),
@@ -56,12 +58,12 @@ export function buildForecastSql(f: Filters, settings: Settings, opts: { everySn
       SELECT st.snapshot_id, st.pipeline, st.stage,
              CASE WHEN h.closed_deals >= $min_deals THEN h.won_deals / h.closed_deals ELSE st.probability / 100 END AS calibrated_rate
       FROM snapshot_stages st LEFT JOIN history h ON h.snapshot_id = st.snapshot_id AND h.pipeline = st.pipeline AND h.stage = st.stage
-      WHERE st.snapshot_id IN (SELECT snapshot_id FROM snaps)
+      WHERE ${inSnapshots('st.snapshot_id')}
     ),
     d AS (
       SELECT d.*, coalesce(d.amount_corporate, 0) AS value, d.effective_forecast_category AS category, r.calibrated_rate
       FROM deal_states d LEFT JOIN rates r ON r.snapshot_id = d.snapshot_id AND r.pipeline = d.pipeline AND r.stage = d.stage
-      WHERE d.snapshot_id IN (SELECT snapshot_id FROM snaps) AND d.close_date IS NOT NULL AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
+      WHERE ${inSnapshots('d.snapshot_id')} AND d.close_date IS NOT NULL AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
     )
     ${
       opts.everySnapshotUpTo
