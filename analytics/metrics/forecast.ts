@@ -1,6 +1,6 @@
 import type { Settings } from '../settings';
 import type { Filters, Metric } from './metric';
-import { DEAL_FILTER, dealFilterParams, fiscalQuarterSql, fiscalShift, grouping, inPeriod, periodParams } from './sql';
+import { DEAL_FILTER, fiscalQuarterKeySql, fiscalQuarterLabelSql, dealFilterParams, fiscalQuarterSql, fiscalShift, grouping, inPeriod, periodParams } from './sql';
 
 export interface ForecastRow {
   [key: string]: unknown;
@@ -67,8 +67,10 @@ export function buildForecastSql(f: Filters, settings: Settings, opts: { everySn
     )
     ${
       opts.everySnapshotUpTo
-        ? `SELECT d.snapshot_id, ${quarter} AS quarter, ${figures}
-           FROM d GROUP BY d.snapshot_id, ${quarter} ORDER BY d.snapshot_id, quarter`
+        ? `SELECT snapshot_id, ${fiscalQuarterLabelSql('quarter_key')} AS quarter, * EXCLUDE (snapshot_id, quarter_key) FROM (
+             SELECT d.snapshot_id, ${fiscalQuarterKeySql('d.close_date')} AS quarter_key, ${figures}
+             FROM d GROUP BY ALL
+           ) ORDER BY snapshot_id, quarter_key`
         : g.column
         ? `SELECT ${quarter} AS quarter, ${g.label} AS "${g.column}", ${figures}
            FROM d GROUP BY ${quarter}, ${g.key} ORDER BY quarter, "${g.column}"`
