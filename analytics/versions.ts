@@ -77,7 +77,8 @@ export function storedRowsAt(t: VersionedTable, position: string): string {
 /** The position a snapshot taken at `asOf` (a TIMESTAMP literal's text) gets, after any with the same as_of. */
 export async function nextPosition(conn: DuckDBConnection, asOf: string): Promise<bigint> {
   const reader = await conn.runAndReadAll(
-    `SELECT epoch_us($as_of::TIMESTAMP) * 1000 + count(*) AS position FROM snapshots WHERE as_of = $as_of::TIMESTAMP`,
+    // after the highest of that as_of, not after how many there are: one may have been deleted
+    `SELECT coalesce(max(position) + 1, epoch_us($as_of::TIMESTAMP) * 1000) AS position FROM snapshots WHERE as_of = $as_of::TIMESTAMP`,
     { as_of: asOf }
   );
   return BigInt(reader.getRowObjectsJS()[0].position as bigint);
@@ -114,8 +115,13 @@ export async function storeSnapshotRows(conn: DuckDBConnection, t: VersionedTabl
   }
   await conn.run(`DELETE FROM ${t.table} AS r WHERE ${changed} AND r.valid_from = $p`, at);
   await conn.run(`UPDATE ${t.table} AS r SET valid_to = $p WHERE ${changed}`, at);
+  // A new row ends at the next snapshot, or sooner where the same key already has a row starting
+  // before it: one left behind by a deleted snapshot, which must not overlap this one.
   await conn.run(
-    `INSERT INTO ${t.table} SELECT ${cols}, $p, $next::BIGINT FROM ${source} n
+    `INSERT INTO ${t.table}
+     SELECT ${t.columns.map((c) => `n.${c}`).join(', ')}, $p, CASE WHEN later.starts IS NULL THEN $next::BIGINT ELSE least(later.starts, coalesce($next::BIGINT, later.starts)) END
+     FROM ${source} n
+     LEFT JOIN (SELECT ${t.key.join(', ')}, min(valid_from) AS starts FROM ${t.table} WHERE valid_from > $p GROUP BY ALL) later ON ${keyMatch('later', 'n')}
      WHERE NOT EXISTS (SELECT 1 FROM unchanged_rows u WHERE ${keyMatch('u', 'n')})`,
     params
   );

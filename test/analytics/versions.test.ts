@@ -79,4 +79,39 @@ describe('versioned deal storage', () => {
     expect(await count(db, 'deal_rows')).toBe(5);
     db.close();
   });
+
+  it('keeps a snapshot\'s rows when another with the same date is deleted and a third loaded', async () => {
+    const db = await memoryDb();
+    const loadAt = (asOf: string, stage: string) =>
+      ingest(db, [csvFile('Opportunity.csv', 'Id,StageName,Amount,CloseDate,CreatedDate', [`X,${stage},100,2024-12-31,2024-08-01 00:00:00`])], { asOf, settings: DEFAULT_SETTINGS });
+    const first = await loadAt('2024-09-02T00:00:00Z', 'Prospecting');
+    await loadAt('2024-09-02T00:00:00Z', 'Qualification');
+    await deleteSnapshots(db, [first.snapshot.snapshot_id]);
+    await loadAt('2024-09-02T00:00:00Z', 'Needs Analysis');
+    const stages = await db.query(`SELECT snapshot_id, list(stage) AS stages FROM deals GROUP BY ALL ORDER BY snapshot_id`);
+    expect(stages).toEqual([{ snapshot_id: 2, stages: ['Qualification'] }, { snapshot_id: 3, stages: ['Needs Analysis'] }]);
+    db.close();
+  });
+
+  it('never gives a deal two rows in one snapshot after a deletion and backfills around it', async () => {
+    const db = await memoryDb();
+    const loadAt = (day: string, row: string) =>
+      ingest(db, [csvFile('Opportunity.csv', 'Id,StageName,Amount,CloseDate,CreatedDate', [`${row},2024-12-31,2024-08-01 00:00:00`])], { asOf: `2024-09-${day}T00:00:00Z`, settings: DEFAULT_SETTINGS });
+    await loadAt('01', 'X,Prospecting,100');
+    const middle = await loadAt('10', 'X,Qualification,100');
+    await loadAt('20', 'X,Qualification,100');
+    await deleteSnapshots(db, [middle.snapshot.snapshot_id]);
+    await loadAt('05', 'X,Prospecting,200');
+    await loadAt('15', 'X,Qualification,100');
+    const rows = await db.query(
+      `SELECT strftime(s.as_of, '%d') AS day, list(d.stage || ':' || d.amount) AS deals FROM deals d JOIN snapshots s USING (snapshot_id) GROUP BY ALL ORDER BY day`
+    );
+    expect(rows).toEqual([
+      { day: '01', deals: ['Prospecting:100.0'] },
+      { day: '05', deals: ['Prospecting:200.0'] },
+      { day: '15', deals: ['Qualification:100.0'] },
+      { day: '20', deals: ['Qualification:100.0'] }
+    ]);
+    db.close();
+  });
 });
