@@ -53,6 +53,7 @@ export function loadMapping(ref: string, dir = mappingsDir()): Mapping {
 /** Checks and saves a mapping under `name` (letters, digits, . _ -), replacing one of that name. */
 export function saveMapping(name: string, mapping: unknown, dir = mappingsDir()): SavedMapping {
   if (!NAME.test(name)) throw new BadParameterError('name', 'letters, digits, . _ - (at most 64)');
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) throw new BadParameterError('body', 'a mapping: a JSON object');
   const checked = parseMapping(mapping, `${name}.json`);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.json`);

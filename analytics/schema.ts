@@ -96,7 +96,9 @@ const VIEWS_V8 = `
                o.is_closed IS NOT NULL AS outcome_from_settings,
                CASE WHEN o.stage IS NULL AND NOT s.is_merged THEN s.origin ELSE 'settings' END AS origin
         FROM named s
-        LEFT JOIN stage_overrides o ON o.stage = s.merged_stage AND o.pipeline IN (s.pipeline, '*') AND o.merge_into IS NULL;
+        LEFT JOIN stage_overrides o ON o.stage = s.merged_stage AND o.pipeline IN (s.pipeline, '*') AND o.merge_into IS NULL
+        -- one settings entry per stage: the pipeline's own before the one for every pipeline
+        QUALIFY row_number() OVER (PARTITION BY s.snapshot_id, s.pipeline, s.merged_stage ORDER BY o.pipeline = '*') = 1;
       ${VIEWS_V2.slice(VIEWS_V2.indexOf('CREATE VIEW deal_states')).replace(
         `coalesce(st.is_closed, d.is_closed, false) AS closed,
                coalesce(st.is_won, d.is_won, false) AS won,`,

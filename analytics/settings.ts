@@ -80,8 +80,12 @@ export function checkSettings(settings: Settings): Settings {
     const v = settings[key];
     if (!Number.isInteger(v) || v < 0 || v > 100_000) throw new BadParameterError(key, 'must be a whole number from 0 to 100000');
   }
+  const seen = new Set<string>();
   for (const o of settings.stages) {
     const where = `stages[${JSON.stringify(o.stage)}]`;
+    const id = `${o.pipeline ?? '*'}\u0000${o.stage}`;
+    if (seen.has(id)) throw new BadParameterError(where, `listed twice${o.pipeline ? ` for pipeline ${JSON.stringify(o.pipeline)}` : ''}`);
+    seen.add(id);
     if (typeof o.stage !== 'string' || !o.stage.trim()) throw new BadParameterError('stages', 'every entry needs a stage name');
     if (o.probability !== undefined && !(Number.isFinite(o.probability) && o.probability >= 0 && o.probability <= 100)) {
       throw new BadParameterError(`${where}.probability`, 'a percentage from 0 to 100');

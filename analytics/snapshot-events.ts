@@ -37,19 +37,21 @@ export async function storeDealsAndEvents(conn: DuckDBConnection, snapshot: numb
  * state before, so durations have the resolution of the snapshot interval.
  *
  * When an earlier snapshot had a stage history, that history wins for the time it
- * covers: a deal it knows keeps its history events and gets snapshot events only after
- * that snapshot. The states come from the stored versions (each starts at the position
+ * covers: a deal keeps the events of the latest such snapshot that holds it, and gets
+ * snapshot events only after that snapshot. The states come from the stored versions (each starts at the position
  * of the snapshot that first showed it) plus the snapshot's own, in snap_deals.
  */
 const SNAPSHOT_EVENTS_SQL = `
   INSERT INTO snap_events
-  WITH history AS (
-    SELECT snapshot_id, position FROM snapshots WHERE has_history AND position < $position ORDER BY position DESC LIMIT 1
+  WITH known AS (
+    -- per deal, the events of the latest earlier snapshot whose stage history holds it
+    SELECT r.*, s.position AS known_at
+    FROM stage_event_rows r
+    JOIN snapshots s ON s.has_history AND s.position < $position AND s.position >= r.valid_from AND s.position < coalesce(r.valid_to, 9223372036854775807)
+    WHERE r.deal_id IN (SELECT deal_id FROM snap_deals)
+    QUALIFY s.position = max(s.position) OVER (PARTITION BY r.deal_id)
   ),
-  known AS (
-    SELECT * FROM ${storedRowsAt(VERSIONED.stage_events, '(SELECT position FROM history)')}
-    WHERE deal_id IN (SELECT deal_id FROM snap_deals)
-  ),
+  known_until AS (SELECT deal_id, max(known_at) AS known_at FROM known GROUP BY deal_id),
   states AS (
     SELECT deal_id, valid_from AS position, stage, amount, amount_corporate, close_date, probability, forecast_category
     FROM deal_rows WHERE valid_from < $position AND deal_id IN (SELECT deal_id FROM snap_deals)
@@ -63,9 +65,9 @@ const SNAPSHOT_EVENTS_SQL = `
     WINDOW seen AS (PARTITION BY deal_id ORDER BY position)
   ),
   changes AS (
-    SELECT * FROM chain
+    SELECT c.* FROM chain c LEFT JOIN known_until k USING (deal_id)
     WHERE (nth = 1 OR stage IS DISTINCT FROM previous_stage OR close_date IS DISTINCT FROM previous_close OR amount IS DISTINCT FROM previous_amount)
-      AND (position > coalesce((SELECT position FROM history), -9223372036854775808) OR deal_id NOT IN (SELECT deal_id FROM known))
+      AND c.position > coalesce(k.known_at, -9223372036854775808)
   )
   SELECT deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY part, ord)::INTEGER, event_at, stage,
          amount, amount_corporate, close_date, probability, forecast_category, origin

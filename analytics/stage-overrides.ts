@@ -81,8 +81,11 @@ export function stageOverridesAfterEdit(current: StageOverride[], shown: StageSe
   const pipelines = new Set(shown.map((r) => r.pipeline));
   const key = (pipeline: string | undefined, stage: string) => `${pipelines.size > 1 ? (pipeline ?? '*') : '*'}\u0000${stage}`;
   const shownKeys = new Set(shown.map((r) => key(r.pipeline, r.stage)));
-  const kept = current.filter((o) => !shownKeys.has(key(o.pipeline, o.stage)));
-  const edited = edits.flatMap((edit): StageOverride[] => {
+  const edited = new Set(shown.map((r) => r.stage));
+  // entries for the stages on the page are written anew: per pipeline when there are several (then a
+  // stage's every-pipeline entry goes too, so one stage never has both), else for every pipeline
+  const kept = current.filter((o) => !shownKeys.has(key(o.pipeline, o.stage)) && !(pipelines.size > 1 && (o.pipeline ?? '*') === '*' && edited.has(o.stage) && !o.merge_into));
+  const written = edits.flatMap((edit): StageOverride[] => {
     const row = shown.find((r) => r.pipeline === edit.pipeline && r.stage === edit.stage);
     if (!row) return [];
     if (edit.merge_into && edit.merge_into !== edit.stage) return [{ stage: edit.stage, merge_into: edit.merge_into }];
@@ -95,5 +98,5 @@ export function stageOverridesAfterEdit(current: StageOverride[], shown: StageSe
     if (edit.outcome !== row.exported.outcome) Object.assign(o, { is_closed: edit.outcome !== 'open', is_won: edit.outcome === 'won' });
     return Object.keys(o).length > (o.pipeline ? 2 : 1) ? [o] : [];
   });
-  return [...kept, ...edited];
+  return [...kept, ...written];
 }

@@ -130,4 +130,24 @@ describe('stage events from snapshot differences', () => {
     ]);
     db.close();
   });
+
+  it('keeps a deal\'s history from an older export when the latest one with a history lacks the deal', async () => {
+    const db = await memoryDb();
+    const withHistory = (asOf: string, deal: string, history: string[]) =>
+      ingest(db, [csvFile('Opportunity.csv', 'Id,StageName,Amount,CloseDate,CreatedDate', [`${deal},Qualification,1000,2024-10-31,2024-08-01 00:00:00`]),
+        csvFile('OpportunityHistory.csv', 'Id,OpportunityId,CreatedDate,StageName,Amount,CloseDate', history)], { asOf, settings: DEFAULT_SETTINGS });
+    await withHistory('2024-09-02T00:00:00Z', 'X', ['H1,X,2024-08-01 00:00:00,Prospecting,1000,2024-10-31', 'H2,X,2024-08-20 00:00:00,Qualification,1000,2024-10-31']);
+    await withHistory('2024-09-09T00:00:00Z', 'Y', ['H3,Y,2024-09-01 00:00:00,Qualification,1000,2024-10-31']);
+    await ingest(db, [csvFile('Opportunity.csv', HEADER, ['X,Xx,Proposal,1000,10/31/24,08/01/24,FALSE,FALSE,Ann,Web'])], { asOf: '2024-09-16T00:00:00Z', settings: DEFAULT_SETTINGS });
+    const events = await db.query(
+      `SELECT seq, strftime(event_at, '%m-%d') AS day, stage, origin FROM stage_events WHERE snapshot_id = $s AND deal_id = 'X' ORDER BY seq`,
+      { s: await idOf(db, '2024-09-16T00:00:00Z') }
+    );
+    expect(events).toEqual([
+      { seq: 1, day: '08-01', stage: 'Prospecting', origin: 'history' },
+      { seq: 2, day: '08-20', stage: 'Qualification', origin: 'history' },
+      { seq: 3, day: '09-16', stage: 'Proposal', origin: 'snapshots' }
+    ]);
+    db.close();
+  });
 });

@@ -97,4 +97,25 @@ describe('stage settings from the settings page', () => {
     expect(await db.query(lostDeals)).toEqual([{ deal_id: 'D11', closed: false, won: false }, { deal_id: 'D2', closed: false, won: false }]);
     db.close();
   });
+
+  it('reads one settings entry per stage, the pipeline\'s own first, so no deal counts twice', async () => {
+    const db = await memoryDb();
+    await ingestPaths(db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
+    const both = [{ stage: 'Qualification', probability: 30 }, { stage: 'Qualification', pipeline: 'default', probability: 45 }];
+    await applyStageOverrides(db, { ...DEFAULT_SETTINGS, stages: both });
+    expect(await db.query(`SELECT count(*)::INTEGER AS n FROM deal_states`)).toEqual([{ n: 13 }]);
+    expect(await db.query(`SELECT probability FROM snapshot_stages WHERE stage = 'Qualification'`)).toEqual([{ probability: 45 }]);
+    // saved from a page showing two pipelines, a stage's every-pipeline entry gives way to per-pipeline ones
+    const shown = (['default', 'renewals'] as const).map((pipeline) => ({
+      pipeline, stage: 'Qualification', merge_into: null,
+      exported: { sort_order: 2, probability: 20, forecast_category: 'Pipeline', outcome: 'open' as const },
+      effective: { sort_order: 2, probability: 30, forecast_category: 'Pipeline', outcome: 'open' as const }
+    }));
+    const edits = shown.map((r) => ({ pipeline: r.pipeline, stage: r.stage, merge_into: null, ...r.effective }));
+    expect(stageOverridesAfterEdit([both[0]], shown, edits)).toEqual([
+      { stage: 'Qualification', pipeline: 'default', probability: 30 },
+      { stage: 'Qualification', pipeline: 'renewals', probability: 30 }
+    ]);
+    db.close();
+  });
 });

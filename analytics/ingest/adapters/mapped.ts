@@ -31,7 +31,8 @@ export function mappedAdapter(mapping: Mapping): CrmAdapter {
     crm: 'mapped',
     label: `the mapping ${JSON.stringify(mapping.name ?? 'given')}`,
     primary: deals,
-    fingerprint: JSON.stringify(mapping),
+    // what the mapping reads, not what it is called: the same file read the same way is the same snapshot
+    fingerprint: JSON.stringify({ ...mapping, name: null }),
     classify: (_name, header) => ({ deals, leads, null: null })[String(matchesMapping(mapping, header)) as 'deals' | 'leads' | 'null'],
     stage: stageAsText,
     prepare: (conn, staged) => prepareMapped(conn, source(staged, 'MappedDeals')!, mapping, source(staged, 'MappedLeads')),
@@ -47,14 +48,19 @@ export function mappedAdapter(mapping: Mapping): CrmAdapter {
   };
 }
 
-/** The file under its own headers, every value text (the mapping types them); headers that only differ in case are refused, as SQL cannot tell them apart. */
+/**
+ * The file under its own headers, every value text (the mapping types them). Refused: headers
+ * that only differ in case (SQL cannot tell them apart), empty ones, and "rec" (the record number's).
+ */
 export async function stageAsText(conn: DuckDBConnection, file: { name: string; bytes: Uint8Array; scan: CsvScan }, _spec: ObjectSpec, table: string): Promise<StagedFile> {
   const { header } = file.scan;
   const seen = new Map<string, number>();
   const problems: Problem[] = [];
   header.forEach((h, i) => {
     const key = h.trim().toLowerCase();
-    if (seen.has(key)) problems.push({ file: file.name, line: 1, column: h, reason: `the column name appears twice (columns ${seen.get(key)! + 1} and ${i + 1})` });
+    if (!key) problems.push({ file: file.name, line: 1, column: `column ${i + 1}`, reason: 'the column has no name: name it, or remove it' });
+    else if (key === 'rec') problems.push({ file: file.name, line: 1, column: h, reason: 'a column may not be named "rec": rename it' });
+    else if (seen.has(key)) problems.push({ file: file.name, line: 1, column: h, reason: `the column name appears twice (columns ${seen.get(key)! + 1} and ${i + 1})` });
     else seen.set(key, i);
   });
   if (problems.length) return { table, rows: 0, present: new Set(), problems };

@@ -108,7 +108,7 @@ export function createApi({ database, settings, authRequired = () => authEnabled
 
   api.get('/mappings', need('viewer'), (c) => c.json(savedMappings()));
 
-  api.put('/mappings/:name', need('uploader'), async (c) => {
+  api.put('/mappings/:name', need('uploader'), bodyLimit({ maxSize: 1024 ** 2, onError: (c) => c.json({ error: 'a mapping is at most 1 MiB' }, 413) }), async (c) => {
     const saved = saveMapping(c.req.param('name'), await c.req.json().catch(() => {
       throw new BadParameterError('body', 'a mapping as JSON');
     }));

@@ -61,9 +61,11 @@ describe('mapped files', () => {
       const e = expected.get(r.owner as string)!;
       expect(r.win_rate_count, r.owner as string).toBeCloseTo(e.won / (e.won + e.lost), 12);
     }
-    // the same file read through another mapping is another snapshot
-    const other = { ...parseMapping(readFileSync('data/mappings/maven-crm-sales-opportunities.json', 'utf8')), name: 'other' };
-    expect((await ingest(db, [file(MAVEN)], { format: 'mapped', mapping: other, settings: DEFAULT_SETTINGS, asOf: '2017-12-31' })).created).toBe(true);
+    // the same file read the same way under another name is the same snapshot; read another way, another one
+    const saved = parseMapping(readFileSync('data/mappings/maven-crm-sales-opportunities.json', 'utf8'));
+    const read = (mapping: typeof saved) => ingest(db, [file(MAVEN)], { format: 'mapped', mapping, settings: DEFAULT_SETTINGS, asOf: '2017-12-31' });
+    expect((await read({ ...saved, name: 'renamed' })).created).toBe(false);
+    expect((await read({ ...saved, formats: { ...saved.formats, currency: 'USD' } })).created).toBe(true);
     db.close();
   });
 
@@ -77,6 +79,15 @@ describe('mapped files', () => {
       { file: 'bad-values.csv', line: 4, column: 'Close' }
     ]);
     expect(await dumpTables(db)).toBe(before);
+    db.close();
+  });
+
+  it('names a column without a name instead of failing', async () => {
+    const db = await memoryDb();
+    const bytes = new TextEncoder().encode('Deal ID,Deal name,Stage,Result,,Value\nE1,Alpha,Negotiation,,x,"1,00"\n');
+    const error = await ingest(db, [{ name: 'blank.csv', bytes }], { format: 'mapped', mapping: EURO, settings: DEFAULT_SETTINGS }).catch((e) => e);
+    expect(error).toBeInstanceOf(RejectedFileError);
+    expect((error as RejectedFileError).problems).toEqual([{ file: 'blank.csv', line: 1, column: 'column 5', reason: 'the column has no name: name it, or remove it' }]);
     db.close();
   });
 });

@@ -71,6 +71,8 @@ describe('mappings API', () => {
     expect((await bad.json()).problems[0].column).toMatch(/^deals\.columns/);
     const name = await api.request('/api/mappings/..%2Fevil', { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(name.status).toBe(400);
+    const text = await api.request('/api/mappings/text', { method: 'PUT', body: JSON.stringify('{"deals": {}}'), headers: { 'content-type': 'application/json' } });
+    expect(text.status).toBe(400);
     // an upload names a saved mapping, never a file on the server
     const path = await api.request('/api/snapshots', { method: 'POST', body: upload({ mapping: 'data/mappings/maven-crm-sales-opportunities.json' }) });
     expect(path.status).toBe(400);
