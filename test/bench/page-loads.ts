@@ -11,7 +11,7 @@ import { openDatabase } from '../../analytics/db';
 import { loadDemoIfEmpty } from '../../analytics/demo';
 import { freePort } from '../browser/harness';
 
-export const PAGES = ['/', '/funnel', '/win-rates', '/sources', '/stuck-deals', '/durations', '/forecast', '/snapshots', '/deals'];
+export const PAGES = ['/', '/trends', '/funnel', '/win-rates', '/sources', '/stuck-deals', '/durations', '/forecast', '/snapshots', '/deals', '/settings'];
 
 export async function measurePageLoads(runs: number): Promise<{ page: string; first: number; median: number }[] | null> {
   if (!existsSync(resolve('build/index.js'))) return null;

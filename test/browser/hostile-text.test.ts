@@ -19,7 +19,7 @@ const csv = [
   `"X2","Plain deal","Closed Won","7000","2026-10-15","2026-08-01 10:00:00","1","1","Web","Bob","2026-10-15"`
 ].join('\n');
 
-const PAGES = ['/', '/funnel', '/win-rates', '/sources', '/stuck-deals', '/durations', '/forecast', '/trends', '/snapshots', '/deals'];
+const PAGES = ['/', '/funnel', '/win-rates', '/sources', '/stuck-deals', '/durations', '/forecast', '/trends', '/snapshots', '/deals', '/settings'];
 
 describe('hostile names', () => {
   const dir = tempDir('hostile');
