@@ -1,5 +1,5 @@
 import type { Filters, Metric } from './metric';
-import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams, ratio } from './sql';
+import { DEAL_FILTER, dealFilterParams, requireOnePipeline, inPeriod, periodParams, ratio } from './sql';
 
 export interface FunnelRow {
   [key: string]: unknown;
@@ -71,7 +71,8 @@ export const funnel: Metric<FunnelRow> = {
     'Step conversion = reached(next) ÷ reached(this), the last open stage’s next being Won; cumulative = reached(this) ÷ reached(first stage). ' +
     'Open count and amount: those deals open in the stage at the snapshot date.',
   accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline'],
-  run(filters, { db }) {
+  async run(filters, { db }) {
+    await requireOnePipeline(db, filters);
     const { sql, params } = buildFunnelSql(filters);
     return db.query<FunnelRow>(sql, params);
   }

@@ -1,9 +1,11 @@
+import type { Database } from '../db';
+import { BadParameterError } from '../errors';
+import type { Filters } from './metric';
+
 /**
  * SQL pieces shared by the metrics. Values always travel as named parameters; the only
  * text spliced into SQL comes from the allowlists below.
  */
-import { BadParameterError } from '../errors';
-import type { Filters } from './metric';
 
 /** Deal filters: a NULL parameter means "no filter". Lead source compares trimmed and case-insensitively; "(none)" selects empty sources. */
 export const DEAL_FILTER = `
@@ -90,3 +92,14 @@ export function groupingClauses(g: Grouping): { select: string; groupBy: string;
 
 /** a / b, NULL when b is 0 or NULL (METRICS.md: ratios over nothing are null, never 0). */
 export const ratio = (a: string, b: string) => `(${a})::DOUBLE / nullif(${b}, 0)`;
+
+/**
+ * Stage-by-stage metrics (funnel, stage durations) read one pipeline: pipelines have
+ * their own stages, which may share names and places. With several in the snapshot and
+ * none chosen, the answer names them and asks for one.
+ */
+export async function requireOnePipeline(db: Database, f: Filters): Promise<void> {
+  if (f.pipeline) return;
+  const rows = await db.query<{ pipeline: string }>(`SELECT DISTINCT pipeline FROM stages WHERE snapshot_id = $snapshot ORDER BY pipeline`, { snapshot: f.snapshot });
+  if (rows.length > 1) throw new BadParameterError('pipeline', `this snapshot holds ${rows.length} pipelines, each with its own stages: choose one of ${rows.map((r) => r.pipeline).join(', ')}`);
+}

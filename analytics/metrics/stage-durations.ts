@@ -1,5 +1,5 @@
 import type { Filters, Metric } from './metric';
-import { DEAL_FILTER, dealFilterParams, grouping, inPeriod, periodParams } from './sql';
+import { DEAL_FILTER, dealFilterParams, requireOnePipeline, grouping, inPeriod, periodParams } from './sql';
 
 export interface StageDurationRow {
   [key: string]: unknown;
@@ -78,7 +78,8 @@ export const stageDurations: Metric<StageDurationRow> = {
     'quantiles with linear interpolation. Ongoing counts open deals still in their current visit. Visits come from the export’s stage history, ' +
     'or, for an export without one, from the differences between snapshots (to the resolution of the snapshot interval).',
   accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'],
-  run(filters, { db }) {
+  async run(filters, { db }) {
+    await requireOnePipeline(db, filters);
     const { sql, params } = buildStageDurationsSql(filters);
     return db.query<StageDurationRow>(sql, params);
   }

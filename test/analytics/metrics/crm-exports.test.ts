@@ -24,6 +24,12 @@ describe('HubSpot: metrics per pipeline', () => {
   });
   afterAll(() => db.close());
 
+  it('asks for a pipeline where stage-by-stage figures would mix two pipelines\' stages', async () => {
+    for (const name of ['funnel', 'stage-durations']) {
+      await expect(rows(db, name)).rejects.toThrow('bad parameter pipeline: this snapshot holds 2 pipelines, each with its own stages: choose one of Renewals, Sales Pipeline');
+    }
+  });
+
   it('win rates over all pipelines and one', async () => {
     // won 101 (10,000), 105 (2,000), 201 (12,000); lost 102 (4,000), 203 (3,000)
     expect(await rows(db, 'win-rates')).toEqual([
