@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadParameterError, RejectedFileError } from './errors';
 import { parseMapping, type Mapping } from './ingest/mapping';
+import { writeWhole } from './settings';
 
 /**
  * Saved column mappings: one JSON file each in `PIPELENS_MAPPINGS`, else data/mappings.
@@ -57,7 +58,6 @@ export function saveMapping(name: string, mapping: unknown, dir = mappingsDir())
   const checked = parseMapping(mapping, `${name}.json`);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.json`);
-  writeFileSync(`${path}.tmp`, JSON.stringify({ ...(mapping as object), name }, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeWhole(path, JSON.stringify({ ...(mapping as object), name }, null, 2) + '\n');
   return { name, mapping: { ...checked, name } };
 }

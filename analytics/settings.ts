@@ -105,9 +105,14 @@ export function checkSettings(settings: Settings): Settings {
   return settings;
 }
 
-/** Writes the settings file whole (through a temporary file, so a reader never sees half of it). */
+/** Writes the settings file whole. */
 export function saveSettings(settings: Settings, path = settingsPath()): void {
   checkSettings(settings);
-  writeFileSync(`${path}.tmp`, JSON.stringify(settings, null, 2) + '\n');
+  writeWhole(path, JSON.stringify(settings, null, 2) + '\n');
+}
+
+/** Writes a file through a temporary one beside it, so a reader never sees half of it. */
+export function writeWhole(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
   renameSync(`${path}.tmp`, path);
 }

@@ -17,18 +17,29 @@ export interface SnapshotSummary {
   counts: { deals: number; open_deals: number; stage_events: number; leads: number; stages: number };
 }
 
-const SUMMARY_SQL = `
+// Counts per snapshot come from one grouped pass over each view (a correlated count per
+// snapshot would expand every stored version once per snapshot); one snapshot's filter is a
+// constant, so the views join that snapshot alone to its versions.
+const SUMMARY_SQL = (which: 'true' | 'snapshot_id = $id') => `
+  WITH chosen AS (SELECT * FROM snapshots WHERE ${which}),
+  deal_counts AS (
+    SELECT snapshot_id, count(*)::INTEGER AS deals, count(*) FILTER (WHERE NOT closed)::INTEGER AS open_deals
+    FROM deal_states WHERE ${which} GROUP BY snapshot_id
+  ),
+  event_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stage_events WHERE ${which} GROUP BY snapshot_id),
+  lead_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM leads WHERE ${which} GROUP BY snapshot_id),
+  stage_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stages WHERE ${which} GROUP BY snapshot_id)
   SELECT s.snapshot_id, s.crm, s.export_kind,
          strftime(s.as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of, s.as_of_source,
          strftime(s.loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
          s.corporate_currency, s.has_activity,
          s.files::VARCHAR AS files, s.ignored_files::VARCHAR AS ignored_files, s.warnings::VARCHAR AS warnings,
-         (SELECT count(*) FROM deals d WHERE d.snapshot_id = s.snapshot_id)::INTEGER AS deals,
-         (SELECT count(*) FROM deal_states d WHERE d.snapshot_id = s.snapshot_id AND NOT d.closed)::INTEGER AS open_deals,
-         (SELECT count(*) FROM stage_events e WHERE e.snapshot_id = s.snapshot_id)::INTEGER AS stage_events,
-         (SELECT count(*) FROM leads l WHERE l.snapshot_id = s.snapshot_id)::INTEGER AS leads,
-         (SELECT count(*) FROM stages t WHERE t.snapshot_id = s.snapshot_id)::INTEGER AS stages
-  FROM snapshots s`;
+         coalesce(d.deals, 0) AS deals, coalesce(d.open_deals, 0) AS open_deals, coalesce(e.n, 0) AS stage_events,
+         coalesce(l.n, 0) AS leads, coalesce(t.n, 0) AS stages
+  FROM chosen s
+  LEFT JOIN deal_counts d USING (snapshot_id) LEFT JOIN event_counts e USING (snapshot_id)
+  LEFT JOIN lead_counts l USING (snapshot_id) LEFT JOIN stage_counts t USING (snapshot_id)
+  ORDER BY s.as_of DESC, s.snapshot_id DESC`;
 
 type SummaryRow = Omit<SnapshotSummary, 'files' | 'ignored_files' | 'warnings' | 'counts'> &
   Record<'files' | 'ignored_files' | 'warnings', string> &
@@ -51,14 +62,14 @@ const listed = new WeakMap<Database, { version: number; list: Promise<SnapshotSu
 export function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
   const kept = listed.get(db);
   if (kept && kept.version === db.version) return kept.list;
-  const list = db.query<SummaryRow>(`${SUMMARY_SQL} ORDER BY s.as_of DESC, s.snapshot_id DESC`).then((rows) => rows.map(toSummary));
+  const list = db.query<SummaryRow>(SUMMARY_SQL('true')).then((rows) => rows.map(toSummary));
   listed.set(db, { version: db.version, list });
   list.catch(() => listed.delete(db));
   return list;
 }
 
 export async function getSnapshot(db: Database, id: number): Promise<SnapshotSummary | null> {
-  const [row] = await db.query<SummaryRow>(`${SUMMARY_SQL} WHERE s.snapshot_id = $id`, { id });
+  const [row] = await db.query<SummaryRow>(SUMMARY_SQL('snapshot_id = $id'), { id });
   return row ? toSummary(row) : null;
 }
 

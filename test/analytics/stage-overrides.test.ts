@@ -54,9 +54,12 @@ describe('stage settings from the settings page', () => {
     const db = await memoryDb();
     const { snapshot } = await ingestPaths(db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
     const params = { snapshot: String(snapshot.snapshot_id) };
-    const funnel = async () => Object.fromEntries((await computeMetric(db, DEFAULT_SETTINGS, 'funnel', params)).rows.map((r) => [r.stage, [r.reached, r.open_count]]));
+    const funnel = async () => Object.fromEntries((await computeMetric(db, DEFAULT_SETTINGS, 'funnel', params)).rows.map((r) => [r.stage, [r.reached, r.open_count, r.open_amount]]));
     const visits = async () => Object.fromEntries((await db.query<{ stage: string; visits: number }>('SELECT stage, visits FROM stage_visit_stats ORDER BY stage')).map((r) => [r.stage, r.visits]));
+    // at b (funnel.test.ts, stage-durations.test.ts): Proposal reached by 8, open D6 and D15 (15,000), 4 completed visits
+    // (D1, D3 twice, D11); Negotiation reached by 5, open D4 (16,000), 3 completed visits (D1, D2, D10)
     const [funnelBefore, visitsBefore] = [await funnel(), await visits()];
+    expect([funnelBefore.Proposal, funnelBefore.Negotiation, visitsBefore.Proposal, visitsBefore.Negotiation]).toEqual([[8, 2, 15000], [5, 1, 16000], 4, 3]);
 
     // Negotiation was renamed Proposal (say): D4, open in Negotiation, now reads as Proposal
     await applyStageOverrides(db, { ...DEFAULT_SETTINGS, stages: [{ stage: 'Negotiation', merge_into: 'Proposal' }] });
@@ -64,12 +67,13 @@ describe('stage settings from the settings page', () => {
     expect((await db.query(`SELECT stage FROM snapshot_stages WHERE stage = 'Negotiation'`)).length).toBe(0);
     const funnelAfter = await funnel();
     expect(funnelAfter.Negotiation).toBeUndefined();
-    // reaching Proposal already counted the deals that went on to Negotiation; the open deals of both now stand in Proposal
-    expect(funnelAfter.Proposal).toEqual([funnelBefore.Proposal[0], funnelBefore.Proposal[1] + funnelBefore.Negotiation[1]]);
-    // completed visits are counted under the merged name
+    // reaching Proposal already counted the 5 that went on to Negotiation (D2 skipped Proposal: its furthest open stage was
+    // past it), so still 8; open now D6, D15 and D4: 3 deals, 31,000
+    expect(funnelAfter.Proposal).toEqual([8, 3, 31000]);
+    // completed visits are counted under the merged name: 4 + 3 (D1's Proposal and Negotiation visits stay two)
     const visitsAfter = await visits();
     expect(visitsAfter.Negotiation).toBeUndefined();
-    expect(visitsAfter.Proposal).toBe(visitsBefore.Proposal + visitsBefore.Negotiation);
+    expect(visitsAfter.Proposal).toBe(7);
     // the settings page lists the merged stage with the stage it reads as
     const row = (await stageSettingRows(db, snapshot.snapshot_id)).find((r) => r.stage === 'Negotiation')!;
     expect([row.merge_into, row.effective.probability]).toEqual(['Proposal', 50]);

@@ -30,6 +30,7 @@ import { DEFAULT_SETTINGS } from '../../analytics/settings';
 import { LAST_SNAPSHOT, generateScaleData, writeOpportunityCsv } from './scale-data';
 import { measurePageLoads } from './page-loads';
 import { measureStorageGrowth, printStorageGrowth } from './storage-growth';
+import { medianMs } from './timing';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 1_000_000);
 const WEEKS = Number(process.env.BENCH_WEEKS ?? 26);
@@ -41,17 +42,7 @@ const log = (s: string) => console.error(`[${((performance.now() - started) / 10
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
 
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
+const median = (fn: () => Promise<unknown>) => medianMs(fn, RUNS);
 
 async function raw(conn: DuckDBConnection, queries: { sql: string; params: Params }[]) {
   for (const q of queries) (await conn.runAndReadAll(q.sql, q.params)).getRowObjectsJS();

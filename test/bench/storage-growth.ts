@@ -14,6 +14,8 @@ import { openDatabase, type Database } from '../../analytics/db';
 import { ingest } from '../../analytics/ingest/ingest';
 import { computeMetric } from '../../analytics/metrics';
 import { DEFAULT_SETTINGS } from '../../analytics/settings';
+import { mulberry32 } from '../../data/demo-gen/random';
+import { medianMs } from './timing';
 
 const OPEN = ['Prospecting', 'Qualification', 'Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review'];
 const HEADER = '"Id","Name","StageName","Amount","CloseDate","CreatedDate","LastModifiedDate","OwnerId","LeadSource","Type"';
@@ -23,16 +25,6 @@ interface Deal {
   amount: number;
   close: number; // days after 2025-01-01
   modified: number;
-}
-
-/** A seeded generator (mulberry32): every run builds the same exports. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
@@ -67,23 +59,14 @@ async function databaseBytes(db: Database, path: string): Promise<{ file: number
   return { file: statSync(path).size, used: Number(size.used) * Number(size.block) };
 }
 
-async function openPipelineMs(db: Database, snapshot: number): Promise<number> {
-  const run = () => computeMetric(db, DEFAULT_SETTINGS, 'open-pipeline', { snapshot: String(snapshot) });
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[2];
-}
+const openPipelineMs = (db: Database, snapshot: number) =>
+  medianMs(() => computeMetric(db, DEFAULT_SETTINGS, 'open-pipeline', { snapshot: String(snapshot) }), 5);
 
 export async function measureStorageGrowth(dir: string, log: (s: string) => void) {
   const dealCount = Number(process.env.STORAGE_DEALS ?? 100_000);
   const weeks = Number(process.env.STORAGE_WEEKS ?? 52);
   const share = Number(process.env.STORAGE_CHANGE ?? 0.05);
-  const rnd = random(52);
+  const rnd = mulberry32(52); // seeded: every run builds the same exports
   const deals: Deal[] = Array.from({ length: dealCount }, () => ({ stage: Math.floor(rnd() * OPEN.length), amount: 1000 + Math.floor(rnd() * 90) * 1000, close: 60 + Math.floor(rnd() * 300), modified: 0 }));
   const asOf = (w: number) => `${day(7 * w)}T18:00:00Z`;
   const load = (db: Database, w: number, bytes: Uint8Array) => ingest(db, [{ name: 'Opportunity.csv', bytes }], { asOf: asOf(w), settings: DEFAULT_SETTINGS });

@@ -33,7 +33,10 @@ export function mappedAdapter(mapping: Mapping): CrmAdapter {
     primary: deals,
     // what the mapping reads, not what it is called: the same file read the same way is the same snapshot
     fingerprint: JSON.stringify({ ...mapping, name: null }),
-    classify: (_name, header) => ({ deals, leads, null: null })[String(matchesMapping(mapping, header)) as 'deals' | 'leads' | 'null'],
+    classify(_name, header) {
+      const section = matchesMapping(mapping, header);
+      return section === 'deals' ? deals : section === 'leads' ? leads : null;
+    },
     stage: stageAsText,
     prepare: (conn, staged) => prepareMapped(conn, source(staged, 'MappedDeals')!, mapping, source(staged, 'MappedLeads')),
     async stages(conn, staged) {
