@@ -42,7 +42,7 @@ export function buildSlippageSql(f: Filters) {
 export const slippage: Metric<SlippageRow> = {
   name: 'slippage',
   note:
-    'Deals whose close date was moved later, from the export’s stage history: pushes = history rows whose close date is later than the ' +
+    'Deals whose close date was moved later, from the stage history (the export’s, else the differences between snapshots, to the snapshot interval): pushes = history rows whose close date is later than the ' +
     'previous row’s; slip days = the days those pushes added up to; first and current close date. Most slipped first.',
   accepts: ['owner', 'lead_source', 'type', 'pipeline'],
   run(filters, { db }) {
@@ -76,7 +76,7 @@ export const slippedAmount: Metric<SlippedAmountRow> = {
   name: 'slipped-amount',
   note:
     'Per fiscal quarter, the deals whose close date was pushed out of it to a later quarter (each deal once per quarter) and their amount at ' +
-    'the time of that push, in the corporate currency, from the export’s stage history.',
+    'the time of that push, in the corporate currency, from the stage history (the export’s, else the differences between snapshots).',
   accepts: ['owner', 'lead_source', 'type', 'pipeline'],
   run(filters, ctx) {
     const { sql, params } = buildSlippedAmountSql(filters, ctx);
