@@ -6,7 +6,7 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ out: 'build' }),
-    files: { src: 'app', routes: 'app/routes', lib: 'app/lib', appTemplate: 'app/app.html', hooks: { server: 'app/hooks.server' } },
+    files: { src: 'app', routes: 'app/routes', lib: 'app/lib', appTemplate: 'app/app.html', hooks: { server: 'app/hooks.server', universal: 'app/hooks' } },
     // Cross-site form posts are refused by the API itself (see app/lib/server/api.ts), which
     // unlike Kit's check lets scripts without an Origin header (curl, the CLI) upload.
     csrf: { trustedOrigins: ['*'] }

@@ -4,20 +4,31 @@ import type { Database } from './db';
 import { BadParameterError } from './errors';
 
 /**
- * Access control (off unless PIPELENS_AUTH is set): people sign in with a password and
- * get a session cookie; scripts send `Authorization: Bearer <token>`. Passwords are
- * stored as scrypt hashes, tokens and session ids as SHA-256 hashes (they are random
- * 256-bit values, so a fast hash is enough); the clear values exist only on the client.
+ * Access control (off unless PIPELENS_AUTH is set). People sign in with a password and get
+ * a session; scripts present a token. Users and sessions belong to the server (one sign-in
+ * for every workspace); a user's role is given per workspace, and a token is scoped to one
+ * workspace. Passwords are stored as scrypt hashes, tokens and session ids as SHA-256
+ * hashes (they are random 256-bit values, so a fast hash is enough); the clear values exist
+ * only on the client. These functions work on the registry's database (workspaces.ts).
  */
 export type Role = 'viewer' | 'uploader' | 'admin';
 export const ROLES: Role[] = ['viewer', 'uploader', 'admin'];
 
+/** Who is asking, across workspaces. */
+export interface Principal {
+  name: string;
+  /** creates, renames and deletes workspaces, and is an admin in every one */
+  serverAdmin: boolean;
+  /** role per workspace slug */
+  roles: Record<string, Role>;
+}
+
+/** Who is asking within one workspace. */
 export interface Actor {
   name: string;
   role: Role;
 }
 
-export const SESSION_COOKIE = 'pipelens_session';
 export const SESSION_DAYS = 14;
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -28,14 +39,21 @@ export function authEnabled(env = process.env): boolean {
   return v !== '' && v !== 'off' && v !== '0' && v !== 'false';
 }
 
-/** With access control off, everyone acts as an admin (Pipelens then listens on localhost only). */
-export const OPEN_ACTOR: Actor = { name: 'anonymous', role: 'admin' };
+/** With access control off, everyone acts as a server admin (Pipelens then listens on localhost only). */
+export const OPEN_PRINCIPAL: Principal = { name: 'anonymous', serverAdmin: true, roles: {} };
+
+/** The principal's role in a workspace; null when they have none there (the workspace is then not theirs to see). */
+export function actorIn(principal: Principal, workspace: string): Actor | null {
+  if (principal.serverAdmin) return { name: principal.name, role: 'admin' };
+  const role = principal.roles[workspace];
+  return role ? { name: principal.name, role } : null;
+}
 
 export function allows(actor: Actor, needed: Role): boolean {
   return ROLES.indexOf(actor.role) >= ROLES.indexOf(needed);
 }
 
-function checkRole(role: string): Role {
+export function checkRole(role: string): Role {
   if (!ROLES.includes(role as Role)) throw new BadParameterError('role', `one of ${ROLES.join(', ')}`);
   return role as Role;
 }
@@ -54,23 +72,35 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
   return timingSafeEqual(actual, expected);
 }
 
-export async function addUser(db: Database, name: string, role: string, password: string): Promise<void> {
+/** Adds or replaces a user; their roles in workspaces are kept. */
+export async function addUser(db: Database, name: string, password: string, opts: { serverAdmin?: boolean } = {}): Promise<void> {
   if (!/^[\w.@-]{1,64}$/.test(name)) throw new BadParameterError('name', 'letters, digits, . _ @ - (at most 64)');
   if (password.length < 10) throw new BadParameterError('password', 'at least 10 characters');
   const hash = await hashPassword(password);
   await db.transaction(async (conn) => {
     await conn.run(`DELETE FROM users WHERE name = $name`, { name });
-    await conn.run(`INSERT INTO users VALUES ($name, $role, $hash, now()::TIMESTAMP)`, { name, role: checkRole(role), hash });
+    await conn.run(`INSERT INTO users VALUES ($name, $hash, $admin, now()::TIMESTAMP)`, { name, hash, admin: opts.serverAdmin ?? false });
+  });
+}
+
+/** Gives a user a role in a workspace (null takes it away). */
+export async function grantRole(db: Database, user: string, workspace: string, role: Role | null): Promise<void> {
+  await db.transaction(async (conn) => {
+    const known = (await conn.runAndReadAll(`SELECT 1 FROM users WHERE name = $user`, { user })).getRowsJS().length;
+    if (!known) throw new BadParameterError('user', `no user ${user}`);
+    await conn.run(`DELETE FROM memberships WHERE user_name = $user AND workspace = $workspace`, { user, workspace });
+    if (role) await conn.run(`INSERT INTO memberships VALUES ($user, $workspace, $role)`, { user, workspace, role: checkRole(role) });
   });
 }
 
 /** Returns the token's clear value: shown once, never stored. */
-export async function createToken(db: Database, name: string, role: string): Promise<string> {
+export async function createToken(db: Database, name: string, workspace: string, role: string): Promise<string> {
   const token = `pl_${randomBytes(32).toString('base64url')}`;
   await db.transaction((conn) =>
-    conn.run(`INSERT INTO api_tokens VALUES ($id, $name, $role, $hash, now()::TIMESTAMP, NULL)`, {
+    conn.run(`INSERT INTO api_tokens VALUES ($id, $name, $workspace, $role, $hash, now()::TIMESTAMP)`, {
       id: token.slice(0, 10),
       name,
+      workspace,
       role: checkRole(role),
       hash: sha256(token)
     })
@@ -85,56 +115,54 @@ export async function revokeToken(db: Database, tokenId: string): Promise<boolea
   });
 }
 
-export async function actorFromToken(db: Database, token: string): Promise<Actor | null> {
-  const [row] = await db.query<{ name: string; role: Role }>(`SELECT name, role FROM api_tokens WHERE token_hash = $hash`, { hash: sha256(token) });
-  return row ? { name: `token:${row.name}`, role: row.role } : null;
+/** A token acts in its one workspace only. */
+export async function principalFromToken(db: Database, token: string): Promise<Principal | null> {
+  const [row] = await db.query<{ name: string; workspace: string; role: Role }>(
+    `SELECT name, workspace, role FROM api_tokens WHERE token_hash = $hash`,
+    { hash: sha256(token) }
+  );
+  return row ? { name: `token:${row.name}`, serverAdmin: false, roles: { [row.workspace]: row.role } } : null;
+}
+
+async function principalOf(db: Database, name: string, serverAdmin: boolean): Promise<Principal> {
+  const roles = await db.query<{ workspace: string; role: Role }>(`SELECT workspace, role FROM memberships WHERE user_name = $name`, { name });
+  return { name, serverAdmin, roles: Object.fromEntries(roles.map((r) => [r.workspace, r.role])) };
 }
 
 /** A session id for a correct name and password, else null (the same answer for an unknown name). */
-export async function signIn(db: Database, name: string, password: string): Promise<{ session: string; actor: Actor } | null> {
-  const [user] = await db.query<{ role: Role; password_hash: string }>(`SELECT role, password_hash FROM users WHERE name = $name`, { name });
+export async function signIn(db: Database, name: string, password: string): Promise<{ session: string; principal: Principal } | null> {
+  const [user] = await db.query<{ password_hash: string; server_admin: boolean }>(`SELECT password_hash, server_admin FROM users WHERE name = $name`, { name });
   const ok = await passwordMatches(password, user?.password_hash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   if (!user || !ok) return null;
   const session = randomBytes(32).toString('base64url');
   await db.transaction((conn) =>
     conn.run(`INSERT INTO sessions VALUES ($hash, $name, now()::TIMESTAMP, now()::TIMESTAMP + to_days($days))`, { hash: sha256(session), name, days: SESSION_DAYS })
   );
-  return { session, actor: { name, role: user.role } };
+  return { session, principal: await principalOf(db, name, user.server_admin) };
 }
 
-export async function actorFromSession(db: Database, session: string): Promise<Actor | null> {
-  const [row] = await db.query<{ name: string; role: Role }>(
-    `SELECT u.name, u.role FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.session_hash = $hash AND s.expires_at > now()::TIMESTAMP`,
+export async function principalFromSession(db: Database, session: string): Promise<Principal | null> {
+  const [row] = await db.query<{ name: string; server_admin: boolean }>(
+    `SELECT u.name, u.server_admin FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.session_hash = $hash AND s.expires_at > now()::TIMESTAMP`,
     { hash: sha256(session) }
   );
-  return row ?? null;
+  return row ? principalOf(db, row.name, row.server_admin) : null;
 }
 
 export async function signOut(db: Database, session: string): Promise<void> {
   await db.transaction((conn) => conn.run(`DELETE FROM sessions WHERE session_hash = $hash`, { hash: sha256(session) }));
 }
 
-/** Who is asking: a bearer token, else a session cookie; null when neither is valid. */
-export async function authenticate(db: Database, headers: { authorization?: string | null; cookie?: string | null }): Promise<Actor | null> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
-  if (bearer) return actorFromToken(db, bearer[1]);
-  const session = cookieValue(headers.cookie ?? '', SESSION_COOKIE);
-  return session ? actorFromSession(db, session) : null;
+/** What a request presents: a bearer token, else a session id (the edge reads them from headers). */
+export interface Credentials {
+  token?: string | null;
+  session?: string | null;
 }
 
-export function cookieValue(cookieHeader: string, name: string): string | null {
-  for (const part of cookieHeader.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
-}
-
-export async function audit(db: Database, actor: Actor | string, action: string, snapshotId: number | null = null, detail: string | null = null): Promise<void> {
-  const name = typeof actor === 'string' ? actor : actor.name;
-  await db.transaction((conn) =>
-    conn.run(`INSERT INTO audit_log VALUES (now()::TIMESTAMP, $actor, $action, $snapshot, $detail)`, { actor: name, action, snapshot: snapshotId, detail })
-  );
+/** Who presents these credentials; null when none is valid. */
+export async function authenticate(db: Database, credentials: Credentials): Promise<Principal | null> {
+  if (credentials.token) return principalFromToken(db, credentials.token);
+  return credentials.session ? principalFromSession(db, credentials.session) : null;
 }
 
 export interface AuditEntry {
@@ -145,23 +173,17 @@ export interface AuditEntry {
   detail: string | null;
 }
 
+/** Records a write in a workspace's audit log. */
+export async function audit(db: Database, actor: Actor | Principal | string, action: string, snapshotId: number | null = null, detail: string | null = null): Promise<void> {
+  const name = typeof actor === 'string' ? actor : actor.name;
+  await db.transaction((conn) =>
+    conn.run(`INSERT INTO audit_log VALUES (now()::TIMESTAMP, $actor, $action, $snapshot, $detail)`, { actor: name, action, snapshot: snapshotId, detail })
+  );
+}
+
 export function auditLog(db: Database, limit = 500): Promise<AuditEntry[]> {
   return db.query<AuditEntry>(
     `SELECT strftime(logged_at, '%Y-%m-%dT%H:%M:%SZ') AS at, actor, action, snapshot_id, detail FROM audit_log ORDER BY logged_at DESC LIMIT $limit`,
     { limit }
   );
-}
-
-/**
- * A browser write from another site: browsers always send Origin on cross-site writes,
- * scripts (curl, the CLI) send none. Hosts, not origins, are compared: without ORIGIN
- * set, adapter-node takes every request for https.
- */
-export function crossSiteWrite(method: string, origin: string | null | undefined, host: string | null | undefined): boolean {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(method) || !origin) return false;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
 }

@@ -28,19 +28,25 @@ export function resolveDbPath(flag?: string): string {
 
 const opened = new Map<string, Promise<Database>>();
 
-/** One instance per path per process; a second call returns the same database. */
-export function openDatabase(path: string = resolveDbPath()): Promise<Database> {
-  if (path === ':memory:') return createDatabase(path);
+type Migrate = (conn: DuckDBConnection) => Promise<unknown>;
+
+/**
+ * One instance per path per process; a second call returns the same database. A
+ * workspace's database is migrated to the workspace schema; the server's registry
+ * passes its own migrations.
+ */
+export function openDatabase(path: string = resolveDbPath(), migrations: Migrate = migrate): Promise<Database> {
+  if (path === ':memory:') return createDatabase(path, migrations);
   let db = opened.get(path);
   if (!db) {
-    db = createDatabase(path);
+    db = createDatabase(path, migrations);
     opened.set(path, db);
     db.catch(() => opened.delete(path));
   }
   return db;
 }
 
-async function createDatabase(path: string): Promise<Database> {
+async function createDatabase(path: string, migrations: Migrate): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
   // Perfect-hash aggregates are off: a read during a concurrent upload once failed with
@@ -84,7 +90,7 @@ async function createDatabase(path: string): Promise<Database> {
       opened.delete(path);
     }
   };
-  await withConnection((conn) => migrate(conn));
+  await withConnection((conn) => migrations(conn));
   return db;
 }
 

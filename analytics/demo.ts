@@ -1,18 +1,15 @@
 import { generateDemo } from '../data/generate-demo';
-import type { Database } from './db';
-import { ingest } from './ingest/ingest';
+import type { Workspace } from './workspace';
 
 /**
- * Loads the demo company's weekly exports through the same ingest path as an
- * upload, when the database has no snapshot yet. Returns how many it loaded.
+ * Loads the demo company's weekly exports into a workspace through the same ingest path
+ * as an upload. Returns how many snapshots it loaded.
  */
-export async function loadDemoIfEmpty(db: Database): Promise<number> {
-  const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM snapshots');
-  if (n > 0) return 0;
+export async function loadDemo(ws: Workspace): Promise<number> {
   const exports = generateDemo();
   for (const week of exports) {
     const files = Object.entries(week.files).map(([name, text]) => ({ name, bytes: new TextEncoder().encode(text) }));
-    await ingest(db, files);
+    await ws.ingest(files, { actor: 'demo loader' });
   }
   return exports.length;
 }

@@ -1,4 +1,10 @@
-/** Typed errors the HTTP layer and the CLI map to terse 4xx answers. */
+/**
+ * Typed errors of the engine. Each carries a kind; the HTTP API, the page hooks and the
+ * CLI map kinds to their own answers (a status, an exit code) at the edge, so nothing in
+ * the engine knows about HTTP.
+ */
+
+export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden';
 
 export interface Problem {
   file: string;
@@ -9,43 +15,81 @@ export interface Problem {
 
 export const MAX_PROBLEMS = 100;
 
-/** An upload that cannot be loaded; nothing was written. */
-export class RejectedFileError extends Error {
-  readonly status: 415 | 422;
+export abstract class EngineError extends Error {
+  abstract readonly kind: ErrorKind;
+}
+
+/** An upload that cannot be loaded (unsupported: not a file type Pipelens reads); nothing was written. */
+export class RejectedFileError extends EngineError {
+  readonly kind: 'rejected' | 'unsupported';
   readonly problems: Problem[];
-  constructor(problems: Problem[], status: 415 | 422 = 422) {
+  constructor(problems: Problem[], kind: 'rejected' | 'unsupported' = 'rejected') {
     super(problems.length === 1 ? `rejected: ${formatProblem(problems[0])}` : `rejected: ${problems.length} problems`);
     this.name = 'RejectedFileError';
-    this.status = status;
+    this.kind = kind;
     this.problems = problems.slice(0, MAX_PROBLEMS);
   }
 }
 
-export class UploadTooLargeError extends Error {
+export class UploadTooLargeError extends EngineError {
+  readonly kind = 'too-large';
   constructor(readonly limitBytes: number) {
     super(`upload larger than ${limitBytes} bytes`);
     this.name = 'UploadTooLargeError';
   }
 }
 
-export class UnknownMetricError extends Error {
+export class UnknownMetricError extends EngineError {
+  readonly kind = 'not-found';
   constructor(readonly metric: string) {
     super(`unknown metric: ${metric}`);
     this.name = 'UnknownMetricError';
   }
 }
 
-export class BadParameterError extends Error {
+export class BadParameterError extends EngineError {
+  readonly kind = 'bad-parameter';
   constructor(readonly parameter: string, reason: string) {
     super(`bad parameter ${parameter}: ${reason}`);
     this.name = 'BadParameterError';
   }
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends EngineError {
+  readonly kind = 'not-found';
   constructor(what: string) {
     super(`not found: ${what}`);
     this.name = 'NotFoundError';
+  }
+}
+
+/**
+ * An upload that looks like another organisation's data than the workspace holds (another
+ * CRM, org or mapping). `belongsTo` is the workspace whose snapshots it matches, if any.
+ */
+export class MixedDataError extends EngineError {
+  readonly kind = 'conflict';
+  constructor(readonly difference: string, readonly belongsTo: string | null) {
+    super(`${difference}${belongsTo ? `; it looks like workspace ${belongsTo}'s data` : ''}. Upload it to its own workspace, or load it here anyway with force=1 (CLI: --force)`);
+    this.name = 'MixedDataError';
+  }
+}
+
+/** An operation the state forbids whoever asks (deleting the default workspace, a name taken). */
+export class ConflictError extends EngineError {
+  readonly kind = 'conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The actor lacks the role an operation needs. */
+export class ForbiddenError extends EngineError {
+  readonly kind = 'forbidden';
+  constructor(readonly needed: string) {
+    super(`needs the ${needed} role`);
+    this.name = 'ForbiddenError';
   }
 }
 

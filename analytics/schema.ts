@@ -402,6 +402,11 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ${Object.values(VERSIONED).map((t) => `${versionedViewSql(t)};`).join('\n      ')}
       ${VIEWS_V8}
     `
+  },
+  {
+    version: 9,
+    name: 'snapshots record where their export came from (an org id, a mapping), so a workspace holds one organisation',
+    sql: `ALTER TABLE snapshots ADD COLUMN source_key VARCHAR;`
   }
 ];
 

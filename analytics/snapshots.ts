@@ -5,6 +5,8 @@ import { dropOrphanRows } from './versions';
 export interface SnapshotSummary {
   snapshot_id: number;
   crm: string;
+  /** where the export came from when it tells: `org:<Salesforce org id>`, `mapping:<name>` */
+  source_key: string | null;
   export_kind: string;
   as_of: string;
   as_of_source: string;
@@ -29,7 +31,7 @@ const SUMMARY_SQL = (which: 'true' | 'snapshot_id = $id') => `
   event_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stage_events WHERE ${which} GROUP BY snapshot_id),
   lead_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM leads WHERE ${which} GROUP BY snapshot_id),
   stage_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stages WHERE ${which} GROUP BY snapshot_id)
-  SELECT s.snapshot_id, s.crm, s.export_kind,
+  SELECT s.snapshot_id, s.crm, s.source_key, s.export_kind,
          strftime(s.as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of, s.as_of_source,
          strftime(s.loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
          s.corporate_currency, s.has_activity,

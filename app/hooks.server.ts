@@ -1,31 +1,42 @@
 import { redirect, type Handle } from '@sveltejs/kit';
-import { actorFromSession, authEnabled, crossSiteWrite, OPEN_ACTOR, SESSION_COOKIE } from '../analytics/auth';
-import { getDatabase } from '$lib/server/gateway';
+import { actorIn, authEnabled, DEFAULT_WORKSPACE, OPEN_PRINCIPAL, workspaceOfPath, workspaces, crossSiteWrite, SESSION_COOKIE } from '$lib/server';
+
+/** Pages that belong to no workspace. */
+const GLOBAL_PAGES = new Set(['/signin', '/workspaces']);
 
 /**
  * Pages: with PIPELENS_AUTH set, a valid session is required (else the sign-in page).
  * Form posts from another site are refused here, since Kit's own origin check is off
  * for the API's sake (see svelte.config.js); the API checks origins and credentials itself.
+ * The workspace a page addresses is opened here when the asker has a role in it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
   const { pathname } = event.url;
-  if (pathname.startsWith('/api/')) {
-    event.locals.actor = null;
-    return resolve(event);
-  }
+  event.locals.principal = null;
+  event.locals.workspace = null;
+  if (pathname.startsWith('/api/')) return resolve(event);
   // a page's forms always come with Origin; a write without one is not from our pages either
   const origin = event.request.headers.get('origin');
   if (!['GET', 'HEAD'].includes(event.request.method) && (!origin || crossSiteWrite(event.request.method, origin, event.request.headers.get('host')))) {
     return new Response('cross-site form submission refused', { status: 403 });
   }
-  if (!authEnabled()) {
-    event.locals.actor = OPEN_ACTOR;
+  const registry = await workspaces();
+  const session = event.cookies.get(SESSION_COOKIE);
+  const principal = !authEnabled() ? OPEN_PRINCIPAL : session ? await registry.auth.authenticate({ session }) : null;
+  event.locals.principal = principal;
+  if (!principal) {
+    if (pathname !== '/signin') redirect(303, `/signin?next=${encodeURIComponent(pathname + event.url.search)}`);
     return resolve(event);
   }
-  const session = event.cookies.get(SESSION_COOKIE);
-  event.locals.actor = session ? await actorFromSession(await getDatabase(), session) : null;
-  if (!event.locals.actor && pathname !== '/signin') {
-    redirect(303, `/signin?next=${encodeURIComponent(pathname + event.url.search)}`);
+  const slug = workspaceOfPath(pathname);
+  if (!slug && GLOBAL_PAGES.has(pathname)) return resolve(event);
+  const actor = actorIn(principal, slug ?? DEFAULT_WORKSPACE);
+  if (!actor && !slug && pathname === '/') {
+    // no role in the default workspace: go to the first workspace they have one in
+    const [first] = await registry.visibleTo(principal);
+    redirect(303, first ? `/w/${first.slug}` : '/workspaces');
   }
+  const known = actor ? (await registry.list()).some((w) => w.slug === (slug ?? DEFAULT_WORKSPACE)) : false;
+  if (actor && known) event.locals.workspace = { slug: slug ?? DEFAULT_WORKSPACE, ws: await registry.open(slug ?? DEFAULT_WORKSPACE), actor };
   return resolve(event);
 };

@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../analytics/db';
 import { ingest, type IngestOptions } from '../analytics/ingest/ingest';
 import { readInputPaths } from '../analytics/ingest/inputs';
-import { DEFAULT_SETTINGS } from '../analytics/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../analytics/settings';
+import { dataLocations, openWorkspaces } from '../analytics';
+import { createApi } from '../app/lib/server/api';
 
 export const SHARED_DATA = resolve(process.cwd(), '../shared/data');
 export const FIXTURES = resolve(process.cwd(), 'test/fixtures');
@@ -65,4 +67,28 @@ export function splitCsv(path: string): { header: string[]; rows: string[][] } {
   const cells = (l: string) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.slice(0, -1).map((c) => c.replace(/,$/, '').replace(/^"(.*)"$/, '$1'));
   const [header, ...rows] = lines.map(cells);
   return { header, rows };
+}
+
+/**
+ * A fresh data directory with its registry started (the default workspace only), its
+ * settings file written when given, and the HTTP API over it. Nothing of the process
+ * environment (PIPELENS_*) reaches it.
+ */
+export async function tempWorkspaces(opts: { settings?: Partial<Settings>; authRequired?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-test-'));
+  if (opts.settings) writeFileSync(join(dir, 'settings.json'), JSON.stringify(opts.settings));
+  const registry = await openWorkspaces(dataLocations({ data: dir }, {}));
+  await registry.start();
+  const api = createApi({ workspaces: async () => registry, authRequired: () => opts.authRequired ?? false });
+  return {
+    dir,
+    registry,
+    api,
+    /** the default workspace's database, for dumps and checks of what is stored */
+    defaultDb: () => openDatabase(registry.locations.defaults.db),
+    cleanup: async () => {
+      await registry.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
 }

@@ -2,38 +2,44 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDatabase, resolveDbPath, type Database } from '../db';
-import { loadMapping } from '../mappings';
-import { BadParameterError, formatProblem, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../errors';
-import { ingest } from '../ingest/ingest';
-import { readInputPaths } from '../ingest/inputs';
-import { runMetric } from '../metrics';
-import { toCsv } from '../output';
-import { openWorkspace } from '../workspace';
-import { backup, restore } from '../backup';
-import { prune } from '../retention';
-import { addUser, audit, authEnabled, createToken, revokeToken } from '../auth';
 import { userInfo } from 'node:os';
-import { loadDemoIfEmpty } from '../demo';
+import {
+  authEnabled,
+  BadParameterError,
+  dataLocations,
+  DEFAULT_WORKSPACE,
+  formatProblem,
+  openWorkspaces,
+  readInputPaths,
+  RejectedFileError,
+  EngineError,
+  toCsv,
+  type Workspaces
+} from '../index';
 
-const USAGE = `usage:
-  pipelens ingest [--db FILE] [--as-of ISO] [--format auto|salesforce|hubspot|pipedrive|mapped] [--mapping FILE] PATH…
-  pipelens metric NAME [--db FILE] [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
+const USAGE = `usage (every command takes [--data DIR] [--db FILE] [--workspace SLUG]; without --workspace, the default workspace):
+  pipelens ingest [--as-of ISO] [--format auto|salesforce|hubspot|pipedrive|mapped] [--mapping NAME|FILE] [--force] PATH…
+  pipelens metric NAME [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
                        [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
                        deals only: [--stage X] [--reached STAGE] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
-  pipelens serve [--db FILE] [--port N]
-  pipelens user add NAME --role viewer|uploader|admin [--db FILE]   (password read from standard input)
-  pipelens token create NAME --role viewer|uploader|admin [--db FILE] (prints the token once)
-  pipelens token revoke TOKEN_ID [--db FILE]
-  pipelens prune [--db FILE] [--dry-run]  (retention: fewer old snapshots, see the settings' retention)
-  pipelens backup [--db FILE] DIR        (Parquet files and a manifest into an empty or new DIR)
-  pipelens restore [--db FILE] DIR       (into a database file that does not exist yet)`;
+  pipelens serve [--port N] [--no-demo]
+  pipelens workspace list | create NAME | rename SLUG NAME | delete SLUG
+  pipelens user add NAME [--server-admin] [--role viewer|uploader|admin --workspace SLUG]   (password read from standard input)
+  pipelens user grant NAME --role viewer|uploader|admin|none --workspace SLUG
+  pipelens token create NAME --role viewer|uploader|admin [--workspace SLUG]  (prints the token once; it acts in that workspace only)
+  pipelens token revoke TOKEN_ID
+  pipelens prune [--dry-run]  (retention: fewer old snapshots, see the settings' retention)
+  pipelens backup DIR         (Parquet files and a manifest into an empty or new DIR)
+  pipelens restore DIR        (into a workspace whose database does not exist yet)`;
 
 const OPTIONS = {
   db: { type: 'string' },
+  data: { type: 'string' },
+  workspace: { type: 'string' },
   'as-of': { type: 'string' },
   format: { type: 'string' },
   mapping: { type: 'string' },
+  force: { type: 'boolean' },
   snapshot: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -51,9 +57,13 @@ const OPTIONS = {
   'date-field': { type: 'string' },
   port: { type: 'string' },
   role: { type: 'string' },
+  'server-admin': { type: 'boolean' },
+  'no-demo': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
@@ -63,165 +73,162 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   try {
-    switch (command) {
-      case 'ingest':
-        return await ingestCommand(values, rest);
-      case 'metric':
-        return await metricCommand(values, rest);
-      case 'serve':
-        return await serveCommand(values);
-      case 'user':
-        return await userCommand(values, rest);
-      case 'token':
-        return await tokenCommand(values, rest);
-      case 'prune':
-        return await pruneCommand(values);
-      case 'backup':
-        return await backupCommand(values, rest);
-      case 'restore':
-        return await restoreCommand(values, rest);
-      default:
-        console.error(`unknown command: ${command}\n${USAGE}`);
-        return 1;
+    if (command === 'serve') return await serveCommand(values);
+    if (command === 'restore') return await restoreCommand(values, rest);
+    const run = COMMANDS[command];
+    if (!run) {
+      console.error(`unknown command: ${command}\n${USAGE}`);
+      return 1;
+    }
+    const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }));
+    try {
+      await registry.start();
+      return await run(registry, values, rest);
+    } finally {
+      await registry.close();
     }
   } catch (err) {
     return reportError(err);
   }
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+type Command = (registry: Workspaces, values: Values, args: string[]) => Promise<number>;
 
-async function ingestCommand(values: Values, paths: string[]): Promise<number> {
-  if (!paths.length) throw new BadParameterError('PATH', 'give at least one file, folder or ZIP');
-  const mapping = values.mapping ? loadMapping(values.mapping) : undefined;
-  const missing = paths.filter((p) => !existsSync(p));
-  if (missing.length) throw new BadParameterError('PATH', `not found: ${missing.join(', ')}`);
-  const { db, settings } = await openWorkspace(resolveDbPath(values.db));
-  try {
-    const result = await ingest(db, readInputPaths(paths), { asOf: values['as-of'], format: values.format ?? (mapping ? 'mapped' : undefined), mapping, settings });
-    console.log(JSON.stringify({ ...result.snapshot, duplicate: !result.created }, null, 2));
+const slugOf = (values: Values) => values.workspace ?? DEFAULT_WORKSPACE;
+const cliActor = () => `cli:${userInfo().username}`;
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+const COMMANDS: Record<string, Command> = {
+  async ingest(registry, values, paths) {
+    if (!paths.length) throw new BadParameterError('PATH', 'give at least one file, folder or ZIP');
+    const missing = paths.filter((p) => !existsSync(p));
+    if (missing.length) throw new BadParameterError('PATH', `not found: ${missing.join(', ')}`);
+    const ws = await registry.open(slugOf(values));
+    const mapping = values.mapping ? ws.mapping(values.mapping) : undefined;
+    const result = await ws.ingest(readInputPaths(paths), {
+      asOf: values['as-of'],
+      format: values.format ?? (mapping ? 'mapped' : undefined),
+      mapping,
+      force: values.force,
+      actor: cliActor()
+    });
+    print({ ...result.snapshot, duplicate: !result.created });
     return 0;
-  } finally {
-    db.close();
-  }
-}
+  },
 
-async function metricCommand(values: Values, [name]: string[]): Promise<number> {
-  if (!name) throw new BadParameterError('NAME', 'give a metric name');
-  const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new BadParameterError('format', 'json or csv');
-  const params: Record<string, string | undefined> = {
-    snapshot: values.snapshot,
-    from: values.from,
-    to: values.to,
-    period: values.period,
-    owner: values.owner,
-    lead_source: values['lead-source'],
-    type: values.type,
-    pipeline: values.pipeline,
-    by: values.by,
-    base: values.base,
-    stage: values.stage,
-    reached: values.reached,
-    status: values.status,
-    forecast_category: values['forecast-category'],
-    date_field: values['date-field']
-  };
-  const { db, settings } = await openWorkspace(resolveDbPath(values.db));
-  try {
-    const result = await runMetric(db, settings, name, params);
+  async metric(registry, values, [name]) {
+    if (!name) throw new BadParameterError('NAME', 'give a metric name');
+    const format = values.format ?? 'json';
+    if (format !== 'json' && format !== 'csv') throw new BadParameterError('format', 'json or csv');
+    const params: Record<string, string | undefined> = {
+      snapshot: values.snapshot,
+      from: values.from,
+      to: values.to,
+      period: values.period,
+      owner: values.owner,
+      lead_source: values['lead-source'],
+      type: values.type,
+      pipeline: values.pipeline,
+      by: values.by,
+      base: values.base,
+      stage: values.stage,
+      reached: values.reached,
+      status: values.status,
+      forecast_category: values['forecast-category'],
+      date_field: values['date-field']
+    };
+    const result = await (await registry.open(slugOf(values))).metricByName(name, params);
     process.stdout.write(format === 'csv' ? toCsv(result.rows) : JSON.stringify(result.rows, null, 2) + '\n');
     return 0;
-  } finally {
-    db.close();
-  }
-}
+  },
 
-async function userCommand(values: Values, [verb, name]: string[]): Promise<number> {
-  if (verb !== 'add' || !name || !values.role) throw new BadParameterError('user', 'pipelens user add NAME --role viewer|uploader|admin');
-  const password = (await readStdin()).replace(/\r?\n$/, '');
-  const db = await openDatabase(resolveDbPath(values.db));
-  try {
-    await addUser(db, name, values.role, password);
-    await audit(db, cliActor(), 'add user', null, `${name} (${values.role})`);
-    console.log(`user ${name} (${values.role}) saved`);
+  async workspace(registry, _values, [verb, a, b]) {
+    if (verb === 'list') print(await registry.list());
+    else if (verb === 'create' && a) print(await registry.create(a, {}, cliActor()));
+    else if (verb === 'rename' && a && b) print(await registry.rename(a, b, cliActor()));
+    else if (verb === 'delete' && a) {
+      await registry.delete(a, cliActor());
+      console.log(`workspace ${a} deleted`);
+    } else throw new BadParameterError('workspace', 'pipelens workspace list | create NAME | rename SLUG NAME | delete SLUG');
     return 0;
-  } finally {
-    db.close();
-  }
-}
+  },
 
-async function tokenCommand(values: Values, [verb, arg]: string[]): Promise<number> {
-  const db = await openDatabase(resolveDbPath(values.db));
-  try {
+  async user(registry, values, [verb, name]) {
+    if (verb === 'add' && name) {
+      const password = (await readStdin()).replace(/\r?\n$/, '');
+      await registry.auth.addUser(name, password, { serverAdmin: values['server-admin'] });
+      if (values.role) await registry.auth.grant(name, slugOf(values), values.role as 'viewer');
+      console.log(`user ${name} saved${values['server-admin'] ? ' (server admin)' : ''}${values.role ? `, ${values.role} in ${slugOf(values)}` : ''}`);
+      return 0;
+    }
+    if (verb === 'grant' && name && values.role) {
+      await registry.auth.grant(name, slugOf(values), values.role === 'none' ? null : (values.role as 'viewer'));
+      console.log(`user ${name}: ${values.role} in ${slugOf(values)}`);
+      return 0;
+    }
+    throw new BadParameterError('user', 'pipelens user add NAME [--server-admin] [--role ROLE --workspace SLUG], or pipelens user grant NAME --role ROLE|none --workspace SLUG');
+  },
+
+  async token(registry, values, [verb, arg]) {
     if (verb === 'create' && arg && values.role) {
-      const token = await createToken(db, arg, values.role);
-      await audit(db, cliActor(), 'create token', null, `${arg} (${values.role}), id ${token.slice(0, 10)}`);
+      const token = await registry.auth.createToken(arg, slugOf(values), values.role);
+      await (await registry.open(slugOf(values))).audit(cliActor(), 'create token', null, `${arg} (${values.role}), id ${token.slice(0, 10)}`);
       console.log(token);
       return 0;
     }
     if (verb === 'revoke' && arg) {
-      if (!(await revokeToken(db, arg))) throw new BadParameterError('TOKEN_ID', `no token ${arg}`);
-      await audit(db, cliActor(), 'revoke token', null, arg);
+      if (!(await registry.auth.revokeToken(arg))) throw new BadParameterError('TOKEN_ID', `no token ${arg}`);
       console.log(`token ${arg} revoked`);
       return 0;
     }
-    throw new BadParameterError('token', 'pipelens token create NAME --role ROLE, or pipelens token revoke TOKEN_ID');
-  } finally {
-    db.close();
-  }
-}
+    throw new BadParameterError('token', 'pipelens token create NAME --role ROLE [--workspace SLUG], or pipelens token revoke TOKEN_ID');
+  },
 
-const cliActor = () => `cli:${userInfo().username}`;
-
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += chunk;
-  return text;
-}
-
-async function pruneCommand(values: Values): Promise<number> {
-  const { db, settings } = await openWorkspace(resolveDbPath(values.db));
-  try {
-    const plan = await prune(db, settings, { dryRun: values['dry-run'] });
-    if (!values['dry-run'] && plan.remove.length) await audit(db, cliActor(), 'prune', null, `removed ${plan.remove.join(', ')}`);
-    console.log(JSON.stringify({ ...plan, dry_run: Boolean(values['dry-run']) }, null, 2));
+  async prune(registry, values) {
+    const plan = await (await registry.open(slugOf(values))).prune({ dryRun: values['dry-run'] }, cliActor());
+    print({ ...plan, dry_run: Boolean(values['dry-run']) });
     return 0;
-  } finally {
-    db.close();
-  }
-}
+  },
 
-async function backupCommand(values: Values, [dir]: string[]): Promise<number> {
-  if (!dir) throw new BadParameterError('DIR', 'give the folder to write the backup to');
-  const db = await openDatabase(resolveDbPath(values.db));
-  try {
-    console.log(JSON.stringify(await backup(db, dir), null, 2));
+  async backup(registry, values, [dir]) {
+    if (!dir) throw new BadParameterError('DIR', 'give the folder to write the backup to');
+    print(await (await registry.open(slugOf(values))).backup(dir));
     return 0;
-  } finally {
-    db.close();
   }
-}
+};
 
+/** Restores a backup into a workspace whose database does not exist yet (registering it when new). */
 async function restoreCommand(values: Values, [dir]: string[]): Promise<number> {
   if (!dir) throw new BadParameterError('DIR', 'give the folder of the backup');
-  console.log(JSON.stringify(await restore(dir, resolveDbPath(values.db)), null, 2));
-  return 0;
+  const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }));
+  try {
+    await registry.start();
+    print(await registry.restore(slugOf(values), dir, cliActor()));
+    return 0;
+  } finally {
+    await registry.close();
+  }
 }
 
-/** Loads the demo company into an empty database, then runs the built server (npm run build first). */
+const demoWanted = (values: Values) => !values['no-demo'] && !['off', '0', 'false', 'no'].includes((process.env.PIPELENS_DEMO ?? '').trim().toLowerCase());
+
+/** Loads the demo company into its own workspace (once), then runs the built server (npm run build first). */
 async function serveCommand(values: Values): Promise<number> {
-  const dbPath = resolve(resolveDbPath(values.db));
   const server = resolve('build/index.js');
   if (!existsSync(server)) throw new BadParameterError('build', 'no build/ found: run `npm run build` first');
-  const db: Database = await openDatabase(dbPath);
+  const locations = dataLocations({ data: values.data, db: values.db });
+  const registry = await openWorkspaces(locations);
   try {
-    const loaded = await loadDemoIfEmpty(db);
-    if (loaded) console.log(`empty database: loaded ${loaded} demo snapshots`);
+    const demo = demoWanted(values);
+    if (demo) console.log('loading the demo company into its own workspace (first start only)…');
+    const { demoSnapshots } = await registry.start({ demo });
+    if (demoSnapshots) console.log(`loaded ${demoSnapshots} demo snapshots into workspace demo`);
   } finally {
-    db.close();
+    await registry.close();
   }
-  process.env.PIPELENS_DB = dbPath;
+  // the app finds the same data directory through the environment
+  process.env.PIPELENS_DATA = resolve(locations.dataDir);
+  process.env.PIPELENS_DB = resolve(locations.defaults.db);
   if (values.port) process.env.PORT = values.port;
   process.env.PORT ??= '3000';
   // Uploads are limited by the API (max_upload_bytes, answered with 413), not by adapter-node.
@@ -231,12 +238,18 @@ async function serveCommand(values: Values): Promise<number> {
     process.env.HOST = '127.0.0.1';
     console.log('sign-in is off (PIPELENS_AUTH not set): listening on this machine only');
   }
-  console.log(`Pipelens on http://${process.env.HOST ?? 'localhost'}:${process.env.PORT} (database ${dbPath})`);
+  console.log(`Pipelens on http://${process.env.HOST ?? 'localhost'}:${process.env.PORT} (data in ${resolve(locations.dataDir)})`);
   await import(pathToFileURL(server).href);
   // The first page a process renders pays for loading and compiling the renderer (~0.5 s):
   // render one now rather than for the first visitor.
   void fetch(`http://${process.env.HOST === '0.0.0.0' || !process.env.HOST ? '127.0.0.1' : process.env.HOST}:${process.env.PORT}/`).catch(() => undefined);
   return -1; // keep running
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
 }
 
 function reportError(err: unknown): number {
@@ -245,7 +258,7 @@ function reportError(err: unknown): number {
     for (const p of err.problems) console.error(formatProblem(p));
     return 1;
   }
-  if (err instanceof BadParameterError || err instanceof UnknownMetricError || err instanceof NotFoundError || err instanceof UploadTooLargeError) {
+  if (err instanceof EngineError) {
     console.error(err.message);
     return 1;
   }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRows, type Database } from '../db';
-import { BadParameterError, RejectedFileError, type Problem } from '../errors';
+import { BadParameterError, MixedDataError, RejectedFileError, type Problem } from '../errors';
 import { MAX_STAGES_PER_PIPELINE } from '../schema';
-import { loadSettings, type Settings } from '../settings';
+import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../snapshots';
 import { scanCsv, type CsvScan } from './csv-scan';
 import { toUtf8, type Encoding } from './decode';
@@ -14,7 +14,7 @@ import { stagingTable, type StagedSet } from './adapters/adapter';
 import { adapterFor, type CrmAdapter } from './adapters/index';
 import { mappedAdapter } from './adapters/mapped';
 import { matchesMapping, type Mapping } from './mapping';
-import { savedMappings } from '../mappings';
+import type { SavedMapping } from '../mappings';
 import { detectAdapter } from './detect';
 import { stageCsv } from './stage-csv';
 
@@ -24,8 +24,21 @@ export interface IngestOptions {
   format?: string;
   /** The column mapping for a file no CRM recognises (format mapped); else the first saved one that fits. */
   mapping?: Mapping;
+  /** The workspace's saved mappings, tried in order on a file no CRM recognises. */
+  savedMappings?: SavedMapping[];
   settings?: Settings;
   now?: Date;
+  /** Load even when the upload looks like another organisation's data than the earlier snapshots. */
+  force?: boolean;
+  /** Which other workspace holds snapshots from this source (named in the refusal). */
+  ownerOf?: (source: UploadSource) => Promise<string | null>;
+}
+
+/** Where an upload comes from: its CRM, and the org or mapping when the files tell. */
+export interface UploadSource {
+  crm: string;
+  /** `org:<Salesforce org id>` from a Data Export's ZIP name, `mapping:<name>`, else null */
+  key: string | null;
 }
 
 export const FORMATS = ['auto', 'salesforce', 'hubspot', 'pipedrive', 'mapped'] as const;
@@ -46,19 +59,20 @@ export async function ingest(db: Database, uploads: InputFile[], opts: IngestOpt
   const format = opts.format ?? 'auto';
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadParameterError('format', `one of ${FORMATS.join(', ')}`);
   const asOfOverride = opts.asOf ? parseAsOf(opts.asOf) : null;
-  const settings = opts.settings ?? loadSettings();
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
   const files = expandInputs(uploads);
   if (!files.length) throw new RejectedFileError([{ file: '(upload)', line: null, column: null, reason: 'no files' }]);
 
   // Staging tables are temporary: they vanish with the connection, whatever happens.
-  const { id, created } = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride }));
+  const sourceKey = orgIdOf(uploads.map((u) => u.name));
+  const { id, created } = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride, sourceKey }));
   return { snapshot: (await getSnapshot(db, id))!, created };
 }
 
 async function stageAndWrite(
   conn: DuckDBConnection,
   files: InputFile[],
-  opts: IngestOptions & { settings: Settings; asOfOverride: Date | null }
+  opts: IngestOptions & { settings: Settings; asOfOverride: Date | null; sourceKey: string | null }
 ): Promise<{ id: number; created: boolean }> {
   const problems: Problem[] = [];
   const ignored: string[] = [];
@@ -108,6 +122,8 @@ async function stageAndWrite(
   );
   const [existing] = await queryRows<{ snapshot_id: number }>(conn, `SELECT snapshot_id FROM snapshots WHERE content_hash = $h`, { h: contentHash });
   if (existing) return { id: existing.snapshot_id, created: false };
+  const source: UploadSource = { crm: crm.crm, key: crm.mappingName ? `mapping:${crm.mappingName}` : opts.sourceKey };
+  if (!opts.force) await refuseMixedSource(conn, source, opts.ownerOf);
 
   const prepared = await crm.prepare(conn, staged);
   if (prepared.problems.length) throw new RejectedFileError(prepared.problems);
@@ -138,11 +154,12 @@ async function stageAndWrite(
     const position = await nextPosition(conn, asOfText);
     await conn.run(
       `INSERT INTO snapshots (snapshot_id, crm, export_kind, as_of, as_of_source, loaded_at, content_hash, corporate_currency,
-         has_activity, files, ignored_files, warnings, has_history, position)
+         has_activity, files, ignored_files, warnings, has_history, position, source_key)
        VALUES ($id, $crm, $kind, $as_of::TIMESTAMP, $as_of_source, $loaded_at::TIMESTAMP, $hash,
-         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON, $has_history, $position)`,
+         $currency, $has_activity, $files::JSON, $ignored::JSON, $warnings::JSON, $has_history, $position, $source_key)`,
       {
         id,
+        source_key: source.key,
         position,
         crm: crm.crm,
         kind: crm.exportKind(staged),
@@ -200,7 +217,7 @@ function chooseAdapter(files: { name: string; header: string[] }[], opts: Ingest
   const format = opts.format ?? 'auto';
   const fitting = () => {
     if (opts.mapping) return mappedAdapter(opts.mapping);
-    const saved = savedMappings().find((m) => files.some((f) => matchesMapping(m.mapping, f.header) === 'deals'));
+    const saved = (opts.savedMappings ?? []).find((m) => files.some((f) => matchesMapping(m.mapping, f.header) === 'deals'));
     return saved ? mappedAdapter(saved.mapping) : null;
   };
   if (format === 'mapped') {
@@ -215,6 +232,35 @@ function chooseAdapter(files: { name: string; header: string[] }[], opts: Ingest
     if (!adapter) throw err;
     return adapter;
   }
+}
+
+/** A Salesforce Data Export is named WE_<org id>_<n>.zip: the org id says whose data it is. */
+export function orgIdOf(names: string[]): string | null {
+  for (const name of names) {
+    const m = /^WE_(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)_/i.exec(name.split(/[\\/]/).pop() ?? '');
+    if (m) return `org:${m[1].slice(0, 15)}`;
+  }
+  return null;
+}
+
+const describeSource = (s: { crm: string; key: string | null }) =>
+  s.key?.startsWith('org:') ? `Salesforce org ${s.key.slice(4)}` : s.key?.startsWith('mapping:') ? `files read through mapping ${s.key.slice(8)}` : `a ${s.crm} export`;
+
+/**
+ * A workspace holds one organisation's snapshots: an upload from another CRM, another
+ * Salesforce org or through another mapping than the latest snapshot's is refused
+ * (MixedDataError) unless forced.
+ */
+async function refuseMixedSource(conn: DuckDBConnection, source: UploadSource, ownerOf?: (s: UploadSource) => Promise<string | null>): Promise<void> {
+  const [latest] = await queryRows<{ crm: string; key: string | null }>(
+    conn,
+    `SELECT crm, source_key AS key FROM snapshots ORDER BY position DESC LIMIT 1`
+  );
+  if (!latest) return;
+  const differs = latest.crm !== source.crm || (latest.key !== null && source.key !== null && latest.key !== source.key);
+  if (!differs) return;
+  const difference = `this upload is ${describeSource(source)}, while this workspace holds ${describeSource(latest)}`;
+  throw new MixedDataError(difference, (await ownerOf?.(source)) ?? null);
 }
 
 /** Salesforce report exports end with a blank line and a confidentiality/copyright footer. */

@@ -29,7 +29,7 @@ export function expandInputs(files: InputFile[], maxUnzipped = MAX_UNZIPPED_BYTE
     } else if (isZip(file.bytes)) {
       out.push(...unzip(file, maxUnzipped));
     } else if (looksBinary(file.bytes)) {
-      throw new RejectedFileError([{ file: file.name, line: null, column: null, reason: 'not a CSV or ZIP file' }], 415);
+      throw new RejectedFileError([{ file: file.name, line: null, column: null, reason: 'not a CSV or ZIP file' }], 'unsupported');
     } else {
       out.push(file);
     }
@@ -61,7 +61,7 @@ function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
     const bytes = entries[name];
     if (isXlsx(name, bytes)) return spreadsheetAsCsv({ name: `${zip.name}/${basename(name)}`, bytes }, maxUnzipped, basename(name));
     if (looksBinary(bytes)) {
-      throw new RejectedFileError([{ file: `${zip.name}/${name}`, line: null, column: null, reason: 'not a CSV file' }], 415);
+      throw new RejectedFileError([{ file: `${zip.name}/${name}`, line: null, column: null, reason: 'not a CSV file' }], 'unsupported');
     }
     return { name: basename(name), bytes };
   });
@@ -71,7 +71,7 @@ function spreadsheetAsCsv(file: InputFile, maxUnzipped: number, name = file.name
   try {
     return { name: name.replace(/\.xls[xm]$/i, '') + '.csv', bytes: xlsxToCsv(file.bytes, { maxUnzippedBytes: maxUnzipped }) };
   } catch (err) {
-    if (err instanceof XlsxError) throw new RejectedFileError([err.problem(file.name)], err.status);
+    if (err instanceof XlsxError) throw new RejectedFileError([err.problem(file.name)], err.rejection);
     throw err;
   }
 }

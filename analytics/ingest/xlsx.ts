@@ -33,9 +33,9 @@ export class XlsxError extends Error {
     super(reason);
     this.name = 'XlsxError';
   }
-  /** 415 for what is no readable XLSX at all (another format, encrypted), 422 for the rest. */
-  get status(): 415 | 422 {
-    return this.kind === 'not-xlsx' || this.kind === 'encrypted' || this.kind === 'legacy-xls' ? 415 : 422;
+  /** Unsupported: no readable XLSX at all (another format, encrypted); rejected: the rest. */
+  get rejection(): 'unsupported' | 'rejected' {
+    return this.kind === 'not-xlsx' || this.kind === 'encrypted' || this.kind === 'legacy-xls' ? 'unsupported' : 'rejected';
   }
   problem(file: string): Problem {
     return { file, line: null, column: null, reason: this.reason };

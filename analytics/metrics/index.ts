@@ -22,41 +22,52 @@ import { trends } from './trends';
 import { velocity } from './velocity';
 import { winRates } from './win-rates';
 
-/** Every metric the API and the CLI serve, by name. */
-export const METRICS: Record<string, Metric> = Object.fromEntries(
-  [
-    funnel,
-    leadFunnel,
-    stageDurations,
-    winRates,
-    sourceConversion,
-    forecast,
-    forecastAccuracy,
-    stuckDeals,
-    pipelineChanges,
-    pipelineChangeDeals,
-    velocity,
-    trends,
-    forecastTrend,
-    slippage,
-    slippedAmount,
-    overview,
-    openPipeline,
-    deals
-  ].map((m) => [m.name, m as Metric])
-);
+/** Every metric the API and the CLI serve, by name (each key is its metric's `name`). */
+const BY_NAME = {
+  funnel,
+  'lead-funnel': leadFunnel,
+  'stage-durations': stageDurations,
+  'win-rates': winRates,
+  'source-conversion': sourceConversion,
+  forecast,
+  'forecast-accuracy': forecastAccuracy,
+  'stuck-deals': stuckDeals,
+  'pipeline-changes': pipelineChanges,
+  'pipeline-change-deals': pipelineChangeDeals,
+  velocity,
+  trends,
+  'forecast-trend': forecastTrend,
+  slippage,
+  'slipped-amount': slippedAmount,
+  overview,
+  'open-pipeline': openPipeline,
+  deals
+} as const;
+
+export type MetricName = keyof typeof BY_NAME;
+/** The row type of each metric, by name: `MetricRows['funnel']` is a funnel row. */
+export type MetricRows = { [N in MetricName]: (typeof BY_NAME)[N] extends Metric<infer R> ? R : never };
+
+export const METRICS: Record<string, Metric> = BY_NAME as unknown as Record<string, Metric>;
+
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(BY_NAME, name);
+}
 
 const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'status', 'forecast_category', 'date_field', 'bucket'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export interface MetricResult {
+export interface MetricResult<R = Row> {
   metric: string;
   note: string;
   snapshot_id: number | null;
   as_of: string | null;
-  rows: Row[];
+  rows: R[];
 }
+
+/** Raw parameters, as a URL query or CLI flags give them. */
+export type MetricParams = Record<string, string | undefined>;
 
 /**
  * Answers are cached by database, data version, settings, metric and parameters:
@@ -92,8 +103,8 @@ export function runMetric(db: Database, settings: Settings, name: string, params
  */
 /** The same without the cache (the bench times this). */
 export async function computeMetric(db: Database, settings: Settings, name: string, params: Record<string, string | undefined>): Promise<MetricResult> {
-  const metric = Object.hasOwn(METRICS, name) ? METRICS[name] : undefined;
-  if (!metric) throw new UnknownMetricError(name);
+  if (!isMetricName(name)) throw new UnknownMetricError(name);
+  const metric = METRICS[name];
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || RESERVED.has(key)) continue;
     if (!FILTER_NAMES.includes(key as FilterName)) throw new BadParameterError(key, 'unknown parameter');

@@ -9,6 +9,8 @@ export const FILTER_KEYS = ['period', 'from', 'to', 'owner', 'lead_source', 'typ
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export interface PageFilters {
+  /** the workspace of a /w/<slug>/… page: links keep it; absent on the default workspace's plain paths */
+  workspace?: string;
   snapshot?: string;
   period?: string;
   from?: string;
@@ -30,6 +32,8 @@ export function readFilters(url: URL | URLSearchParams, keys: readonly FilterKey
     return v ? v : undefined;
   };
   const f: PageFilters = {};
+  const workspace = url instanceof URL ? workspaceSlug(url) : null;
+  if (workspace) f.workspace = workspace;
   const snapshot = get('snapshot');
   if (snapshot) f.snapshot = snapshot;
   for (const k of keys) {
@@ -60,8 +64,26 @@ export function toQuery(params: Params): string {
   return s ? `?${s}` : '';
 }
 
+/** The slug of a /w/<slug>/… URL; null on the default workspace's plain paths. */
+export function workspaceSlug(url: URL): string | null {
+  const m = /^\/w\/([^/]+)/.exec(url.pathname);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** A page path in a workspace: `/w/<slug>/deals`, or `/deals` for the plain paths. */
+export function inWorkspace(workspace: string | null | undefined, path: string): string {
+  if (!workspace) return path;
+  return `/w/${encodeURIComponent(workspace)}${path === '/' ? '' : path}`;
+}
+
+/** The API of a workspace: `/api/w/<slug>`, or `/api` for the plain paths. */
+export function apiOf(workspace: string | null | undefined): string {
+  return workspace ? `/api/w/${encodeURIComponent(workspace)}` : '/api';
+}
+
 export function withFilters(path: string, f: PageFilters, extra: Params = {}): string {
-  return path + toQuery({ ...f, ...extra });
+  const { workspace, ...query } = f;
+  return inWorkspace(workspace, path) + toQuery({ ...query, ...extra });
 }
 
 /** Drill-down parameters the deals list understands beyond the page filters. */

@@ -1,16 +1,31 @@
 import type { LayoutServerLoad } from './$types';
 import { localeFromAcceptLanguage } from '$lib/format';
-import { getDatabase } from '$lib/server/gateway';
-import { listSnapshots } from '$lib/server/engine';
-import { allows, authEnabled } from '../../analytics/auth';
+import { workspaceSlug } from '$lib/filters';
+import { allows, authEnabled, workspaces } from '$lib/server';
 
-/** Every page gets the snapshot list (for the snapshot selector), the reader's locale and who is signed in. */
+/**
+ * Every page gets the reader's locale and who is signed in, the workspaces they may switch
+ * to, and for a workspace's pages that workspace and its snapshot list (for the snapshot
+ * selector). `linkSlug` is the slug the URL carries (null on the default workspace's plain
+ * paths), so links stay in the same kind of address.
+ */
 export const load: LayoutServerLoad = async ({ request, url, locals }) => {
-  const snapshots = locals.actor ? await listSnapshots(await getDatabase()) : [];
+  const principal = locals.principal;
+  const current = locals.workspace;
+  const registry = await workspaces();
+  const [visible, snapshots] = await Promise.all([
+    principal ? registry.visibleTo(principal) : [],
+    current ? current.ws.snapshots() : []
+  ]);
+  const info = current ? (visible.find((w) => w.slug === current.slug) ?? null) : null;
   return {
-    signedIn: authEnabled() && locals.actor ? locals.actor : null,
-    isAdmin: locals.actor ? allows(locals.actor, 'admin') : false,
+    signedIn: authEnabled() && principal ? { name: principal.name, role: current?.actor.role ?? null } : null,
+    isAdmin: current ? allows(current.actor, 'admin') : false,
+    serverAdmin: principal?.serverAdmin ?? false,
     locale: localeFromAcceptLanguage(request.headers.get('accept-language')),
+    workspaces: visible.map((w) => ({ slug: w.slug, name: w.name, demo: w.demo })),
+    workspace: info && { slug: info.slug, name: info.name, demo: info.demo },
+    linkSlug: workspaceSlug(url),
     snapshots: snapshots.map((s) => ({ snapshot_id: s.snapshot_id, as_of: s.as_of })),
     selected: url.searchParams.get('snapshot') ?? ''
   };

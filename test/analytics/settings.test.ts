@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMetric } from '../../analytics/metrics';
-import { DEFAULT_SETTINGS, loadSettings } from '../../analytics/settings';
-import { openWorkspace } from '../../analytics/workspace';
-import { FIXTURES, ingestPaths, tempDir } from '../helpers';
+import { openDatabase } from '../../analytics/db';
+import { DEFAULT_SETTINGS, openWorkspace, readInputPaths } from '../../analytics';
+import { loadSettings } from '../../analytics/settings';
+import { FIXTURES, tempDir } from '../helpers';
 
 describe('settings file', () => {
   it('keeps the documented defaults for keys it leaves out', () => {
@@ -27,25 +27,25 @@ describe('settings file', () => {
   it('applies stage settings to snapshots already loaded, without re-uploading', async () => {
     const { dir, cleanup } = tempDir();
     const path = join(dir, 'w.duckdb');
-    const first = await openWorkspace(path, DEFAULT_SETTINGS);
-    await ingestPaths(first.db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
-    const before = (await runMetric(first.db, first.settings, 'forecast', { period: 'FY2024Q3' })).rows[0];
+    const first = await openWorkspace({ db: path }, { settings: DEFAULT_SETTINGS });
+    await first.ingest(readInputPaths([join(FIXTURES, 'pipeline/b')]), { asOf: '2024-07-31T12:00:00Z' });
+    const before = (await first.metric('forecast', { period: 'FY2024Q3' })).rows[0];
     expect(before).toMatchObject({ commit: 16000, best_case: 8000, weighted: 29600 });
-    first.db.close();
+    first.close();
 
     // Qualification now 50%, Proposal now Commit
     const settings = { ...DEFAULT_SETTINGS, stages: [{ stage: 'Qualification', probability: 50 }, { stage: 'Proposal', forecast_category: 'Commit' }] };
-    const second = await openWorkspace(path, settings);
-    const after = (await runMetric(second.db, settings, 'forecast', { period: 'FY2024Q3' })).rows[0];
+    const second = await openWorkspace({ db: path }, { settings });
+    const after = (await second.metric('forecast', { period: 'FY2024Q3' })).rows[0];
     // the deals carry their own probability and category, which win over the stage's; only the calibrated
     // figure (stage probability fallback) moves: D12 5,000 × 50% instead of 20% = +1,500
     expect(after).toMatchObject({ commit: 16000, best_case: 8000, weighted: 29600, calibrated: 30400 + 1500 });
-    const stages = await second.db.query(`SELECT stage, probability, forecast_category, origin FROM snapshot_stages WHERE stage IN ('Qualification', 'Proposal') ORDER BY sort_order`);
+    const stages = await (await openDatabase(path)).query(`SELECT stage, probability, forecast_category, origin FROM snapshot_stages WHERE stage IN ('Qualification', 'Proposal') ORDER BY sort_order`);
     expect(stages).toEqual([
       { stage: 'Qualification', probability: 50, forecast_category: 'Pipeline', origin: 'settings' },
       { stage: 'Proposal', probability: 50, forecast_category: 'Commit', origin: 'settings' }
     ]);
-    second.db.close();
+    second.close();
     cleanup();
   });
 });

@@ -22,6 +22,8 @@ export interface CrmAdapter {
   classify(fileName: string, header: string[]): ObjectSpec | null;
   /** Staging other than stageCsv's typed columns (mapped files keep their own headers). */
   stage?(conn: DuckDBConnection, file: { name: string; bytes: Uint8Array; scan: CsvScan }, spec: ObjectSpec, table: string): Promise<StagedFile>;
+  /** The saved mapping that reads the files (mapped uploads): part of where the data comes from. */
+  mappingName?: string;
   /** What besides the files makes an upload a different snapshot (a mapping). */
   fingerprint?: string;
   prepare(conn: DuckDBConnection, staged: StagedSet): Promise<Prepared>;

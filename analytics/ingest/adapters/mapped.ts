@@ -31,6 +31,7 @@ export function mappedAdapter(mapping: Mapping): CrmAdapter {
     crm: 'mapped',
     label: `the mapping ${JSON.stringify(mapping.name ?? 'given')}`,
     primary: deals,
+    mappingName: mapping.name ?? undefined,
     // what the mapping reads, not what it is called: the same file read the same way is the same snapshot
     fingerprint: JSON.stringify({ ...mapping, name: null }),
     classify(_name, header) {

@@ -1,38 +1,55 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { allows, audit, auditLog, authEnabled, authenticate, crossSiteWrite, OPEN_ACTOR, type Actor, type Role } from '../../../analytics/auth';
 import { bodyLimit } from 'hono/body-limit';
-import type { Database } from '../../../analytics/db';
-import { BadParameterError, NotFoundError, RejectedFileError, UnknownMetricError, UploadTooLargeError } from '../../../analytics/errors';
-import { ingest } from '../../../analytics/ingest/ingest';
-import { parseMapping, type Mapping } from '../../../analytics/ingest/mapping';
-import { inspectUpload } from '../../../analytics/ingest/mapping-upload';
-import { loadSavedMapping, savedMappings, saveMapping } from '../../../analytics/mappings';
-import type { InputFile } from '../../../analytics/ingest/inputs';
-import { runMetric } from '../../../analytics/metrics';
-import { toArrow, toCsv } from '../../../analytics/output';
-import { SCHEMA_VERSION } from '../../../analytics/schema';
-import type { Settings } from '../../../analytics/settings';
-import { prune } from '../../../analytics/retention';
-import { deleteSnapshot, getSnapshot, listSnapshots } from '../../../analytics/snapshots';
+import {
+  actorIn,
+  allows,
+  authEnabled,
+  BadParameterError,
+  DEFAULT_WORKSPACE,
+  ForbiddenError,
+  NotFoundError,
+  OPEN_PRINCIPAL,
+  RejectedFileError,
+  toArrow,
+  toCsv,
+  UploadTooLargeError,
+  type Actor,
+  type InputFile,
+  type Principal,
+  type Role,
+  type Workspace,
+  type Workspaces
+} from '../../../analytics';
+import { credentialsOf, crossSiteWrite, statusOf } from './edge';
 
 export interface ApiDeps {
-  database: () => Promise<Database>;
-  settings: () => Settings;
+  workspaces: () => Promise<Workspaces>;
   /** whether sign-in is required (PIPELENS_AUTH); tests switch it */
   authRequired?: () => boolean;
 }
 
-type Env = { Variables: { actor: Actor } };
+type Env = { Variables: { principal: Principal; ws: Workspace; actor: Actor } };
 
-/** The HTTP API under /api (DESIGN.md "Contracts"). */
-export function createApi({ database, settings, authRequired = () => authEnabled() }: ApiDeps) {
+const SMALL_BODY = 64 * 1024;
+
+/**
+ * The HTTP API under /api (DESIGN.md "Contracts"). Every workspace's endpoints answer at
+ * /api/w/<slug>/…, and at /api/… for the default workspace, so scripts written before
+ * workspaces keep working. A workspace the caller has no role in answers 404, as one that
+ * does not exist does, so names do not leak.
+ */
+export function createApi({ workspaces, authRequired = () => authEnabled() }: ApiDeps) {
   const api = new Hono<Env>().basePath('/api');
   const need =
     (role: Role): MiddlewareHandler<Env> =>
     async (c, next) => {
-      if (!allows(c.get('actor'), role)) return c.json({ error: `needs the ${role} role` }, 403);
+      if (!allows(c.get('actor'), role)) throw new ForbiddenError(role);
       await next();
     };
+  const serverAdmin: MiddlewareHandler<Env> = async (c, next) => {
+    if (!c.get('principal').serverAdmin) throw new ForbiddenError('server admin');
+    await next();
+  };
 
   api.use(async (c, next) => {
     if (crossSiteWrite(c.req.method, c.req.header('origin'), new URL(c.req.url).host)) {
@@ -43,111 +60,179 @@ export function createApi({ database, settings, authRequired = () => authEnabled
 
   api.use(async (c, next) => {
     if (c.req.path === '/api/health') return next();
-    const actor = authRequired()
-      ? await authenticate(await database(), { authorization: c.req.header('authorization'), cookie: c.req.header('cookie') })
-      : OPEN_ACTOR;
-    if (!actor) return c.json({ error: 'sign in, or send Authorization: Bearer <token>' }, 401);
-    c.set('actor', actor);
+    const principal = authRequired() ? await (await workspaces()).auth.authenticate(credentialsOf(c.req.raw.headers)) : OPEN_PRINCIPAL;
+    if (!principal) return c.json({ error: 'sign in, or send Authorization: Bearer <token>' }, 401);
+    c.set('principal', principal);
     await next();
   });
 
+  // small JSON bodies everywhere but uploads
+  api.use(async (c, next) => {
+    if (c.req.method === 'GET' || isUpload(c.req.path)) return next();
+    return bodyLimit({ maxSize: SMALL_BODY, onError: (c) => c.json({ error: `a request body here is at most ${SMALL_BODY} bytes` }, 413) })(c, next);
+  });
+
   api.get('/health', async (c) => {
-    const db = await database();
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM snapshots');
-    return c.json({ status: 'ok', schema_version: SCHEMA_VERSION, snapshots: n });
+    const registry = await workspaces();
+    const health = await (await registry.open(DEFAULT_WORKSPACE)).health();
+    return c.json({ status: 'ok', ...health, workspaces: (await registry.list()).length });
   });
 
-  api.get('/snapshots', need('viewer'), async (c) => c.json(await listSnapshots(await database())));
-
-  api.get('/snapshots/:id', need('viewer'), async (c) => {
-    const snapshot = await getSnapshot(await database(), snapshotId(c.req.param('id')));
-    if (!snapshot) throw new NotFoundError(`snapshot ${c.req.param('id')}`);
-    return c.json(snapshot);
+  api.get('/workspaces', async (c) => {
+    const principal = c.get('principal');
+    const list = await (await workspaces()).visibleTo(principal);
+    return c.json(list.map((w) => ({ ...w, role: actorIn(principal, w.slug)!.role })));
   });
 
-  api.delete('/snapshots/:id', need('admin'), async (c) => {
-    const id = snapshotId(c.req.param('id'));
-    const db = await database();
-    await deleteSnapshot(db, id);
-    await audit(db, c.get('actor'), 'delete snapshot', id);
+  api.post('/workspaces', serverAdmin, async (c) => {
+    const body = await jsonBody(c);
+    const created = await (await workspaces()).create(body.name as string, {}, c.get('principal').name);
+    return c.json(created, 201);
+  });
+
+  api.get('/workspaces/:slug', async (c) => c.json(await visible(c, c.req.param('slug'))));
+
+  api.patch('/workspaces/:slug', async (c) => {
+    const slug = c.req.param('slug');
+    await visible(c, slug, 'admin');
+    const body = await jsonBody(c);
+    return c.json(await (await workspaces()).rename(slug, body.name as string, c.get('principal').name));
+  });
+
+  api.delete('/workspaces/:slug', async (c) => {
+    const slug = c.req.param('slug');
+    await visible(c, slug);
+    if (!c.get('principal').serverAdmin) throw new ForbiddenError('server admin');
+    await (await workspaces()).delete(slug, c.get('principal').name);
     return c.body(null, 204);
   });
 
-  api.post('/prune', need('admin'), async (c) => {
-    const db = await database();
-    const dryRun = ['1', 'true'].includes(c.req.query('dry_run') ?? '');
-    const plan = await prune(db, settings(), { dryRun });
-    if (!dryRun && plan.remove.length) await audit(db, c.get('actor'), 'prune', null, `removed ${plan.remove.join(', ')}`);
-    return c.json({ ...plan, dry_run: dryRun });
-  });
-
-  api.get('/audit', need('admin'), async (c) => c.json(await auditLog(await database())));
-
-  const uploadLimit: MiddlewareHandler<Env> = (c, next) =>
-    bodyLimit({
-      maxSize: settings().max_upload_bytes,
-      onError: () => {
-        throw new UploadTooLargeError(settings().max_upload_bytes);
-      }
-    })(c, next);
-
-  api.post('/snapshots', need('uploader'), uploadLimit, async (c) => {
-    const { files, fields } = await readUpload(c);
-    const db = await database();
-    const mapping = mappingParam(c.req.query('mapping') ?? fields.mapping);
-    const result = await ingest(db, files, {
-      asOf: c.req.query('as_of') ?? fields.as_of,
-      format: c.req.query('format') ?? fields.format ?? (mapping ? 'mapped' : undefined),
-      mapping,
-      settings: settings()
-    });
-    const names = files.map((f) => f.name).join(', ');
-    await audit(db, c.get('actor'), result.created ? 'upload' : 'upload (already loaded)', result.snapshot.snapshot_id, names);
-    return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
-  });
-
-  api.get('/mappings', need('viewer'), (c) => c.json(savedMappings()));
-
-  api.put('/mappings/:name', need('uploader'), bodyLimit({ maxSize: 1024 ** 2, onError: (c) => c.json({ error: 'a mapping is at most 1 MiB' }, 413) }), async (c) => {
-    const saved = saveMapping(c.req.param('name'), await c.req.json().catch(() => {
-      throw new BadParameterError('body', 'a mapping as JSON');
-    }));
-    await audit(await database(), c.get('actor'), 'save mapping', null, saved.name);
-    return c.json(saved);
-  });
-
-  // the upload page's mapping step: headers, a proposed mapping and the first rows as read
-  api.post('/mappings/inspect', need('uploader'), uploadLimit, async (c) => {
-    const { files, fields } = await readUpload(c);
-    return c.json(await inspectUpload(await database(), files, mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null));
-  });
-
-  api.get('/metrics/:name', need('viewer'), async (c) => {
-    const { format = 'json', ...params } = c.req.query();
-    if (!['json', 'csv', 'arrow'].includes(format)) throw new BadParameterError('format', 'json, csv or arrow');
-    const result = await runMetric(await database(), settings(), c.req.param('name'), params);
-    if (format === 'csv') {
-      return c.body(toCsv(result.rows), 200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${result.metric}.csv"`
-      });
-    }
-    if (format === 'arrow') {
-      return c.body(toArrow(result.rows) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.apache.arrow.stream' });
-    }
-    return c.json(result);
-  });
+  const ws = workspaceRoutes();
+  api.route('/w/:slug', ws);
+  api.route('/', ws);
 
   api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   api.onError((err, c) => {
-    if (err instanceof RejectedFileError) return c.json({ error: err.message, problems: err.problems }, err.status);
-    if (err instanceof UploadTooLargeError) return c.json({ error: err.message }, 413);
-    if (err instanceof BadParameterError) return c.json({ error: err.message, parameter: err.parameter }, 400);
-    if (err instanceof UnknownMetricError || err instanceof NotFoundError) return c.json({ error: err.message }, 404);
-    console.error(err);
-    return c.json({ error: 'internal error' }, 500);
+    const status = statusOf(err);
+    if (status === null) {
+      console.error(err);
+      return c.json({ error: 'internal error' }, 500);
+    }
+    const body: Record<string, unknown> = { error: err.message };
+    if (err instanceof RejectedFileError) body.problems = err.problems;
+    if (err instanceof BadParameterError) body.parameter = err.parameter;
+    return c.json(body, status as 400);
   });
   return api;
+
+  /** The workspace's info when the principal has a role in it (at least `role`), else 404 / 403. */
+  async function visible(c: Context<Env>, slug: string, role: Role = 'viewer') {
+    const actor = actorIn(c.get('principal'), slug);
+    if (!actor) throw new NotFoundError(`workspace ${slug}`);
+    if (!allows(actor, role)) throw new ForbiddenError(role);
+    return (await workspaces()).info(slug);
+  }
+
+  function workspaceRoutes() {
+    const w = new Hono<Env>();
+    w.use(async (c, next) => {
+      const slug = c.req.param('slug') ?? DEFAULT_WORKSPACE;
+      const actor = actorIn(c.get('principal'), slug);
+      if (!actor) throw new NotFoundError(`workspace ${slug}`);
+      c.set('actor', actor);
+      c.set('ws', await (await workspaces()).open(slug));
+      await next();
+    });
+
+    w.get('/snapshots', need('viewer'), async (c) => c.json(await c.get('ws').snapshots()));
+
+    w.get('/snapshots/:id', need('viewer'), async (c) => {
+      const snapshot = await c.get('ws').snapshot(snapshotId(c.req.param('id')));
+      if (!snapshot) throw new NotFoundError(`snapshot ${c.req.param('id')}`);
+      return c.json(snapshot);
+    });
+
+    w.delete('/snapshots/:id', need('admin'), async (c) => {
+      await c.get('ws').deleteSnapshot(snapshotId(c.req.param('id')), c.get('actor'));
+      return c.body(null, 204);
+    });
+
+    w.post('/prune', need('admin'), async (c) => {
+      const dryRun = ['1', 'true'].includes(c.req.query('dry_run') ?? '');
+      return c.json({ ...(await c.get('ws').prune({ dryRun }, c.get('actor'))), dry_run: dryRun });
+    });
+
+    w.get('/audit', need('admin'), async (c) => c.json(await c.get('ws').auditLog()));
+
+    w.get('/settings', need('viewer'), (c) => c.json(c.get('ws').settings()));
+
+    w.put('/settings', need('admin'), async (c) => {
+      const ws = c.get('ws');
+      const next = { ...ws.settings(), ...(await jsonBody(c)) };
+      await ws.replaceSettings(next, c.get('actor'), 'replaced through the API');
+      return c.json(ws.settings());
+    });
+
+    const uploadLimit: MiddlewareHandler<Env> = (c, next) => {
+      const limit = c.get('ws').settings().max_upload_bytes;
+      return bodyLimit({
+        maxSize: limit,
+        onError: () => {
+          throw new UploadTooLargeError(limit);
+        }
+      })(c, next);
+    };
+
+    w.post('/snapshots', need('uploader'), uploadLimit, async (c) => {
+      const { files, fields } = await readUpload(c);
+      const mapping = mappingParam(c.req.query('mapping') ?? fields.mapping);
+      const result = await c.get('ws').ingest(files, {
+        asOf: c.req.query('as_of') ?? fields.as_of,
+        format: c.req.query('format') ?? fields.format ?? (mapping ? 'mapped' : undefined),
+        mapping,
+        force: ['1', 'true'].includes(c.req.query('force') ?? fields.force ?? ''),
+        actor: c.get('actor')
+      });
+      return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
+    });
+
+    w.get('/mappings', need('viewer'), (c) => c.json(c.get('ws').mappings()));
+
+    w.put('/mappings/:name', need('uploader'), bodyLimit({ maxSize: 1024 ** 2, onError: (c) => c.json({ error: 'a mapping is at most 1 MiB' }, 413) }), async (c) => {
+      return c.json(await c.get('ws').saveMapping(c.req.param('name'), await jsonBody(c), c.get('actor')));
+    });
+
+    // the upload page's mapping step: headers, a proposed mapping and the first rows as read
+    w.post('/mappings/inspect', need('uploader'), uploadLimit, async (c) => {
+      const { files, fields } = await readUpload(c);
+      return c.json(await c.get('ws').inspectUpload(files, mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null));
+    });
+
+    w.get('/metrics/:name', need('viewer'), async (c) => {
+      const { format = 'json', ...params } = c.req.query();
+      if (!['json', 'csv', 'arrow'].includes(format)) throw new BadParameterError('format', 'json, csv or arrow');
+      const result = await c.get('ws').metricByName(c.req.param('name'), params);
+      if (format === 'csv') {
+        return c.body(toCsv(result.rows), 200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${result.metric}.csv"`
+        });
+      }
+      if (format === 'arrow') {
+        return c.body(toArrow(result.rows) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.apache.arrow.stream' });
+      }
+      return c.json(result);
+    });
+    return w;
+  }
+}
+
+const isUpload = (path: string) => /\/(snapshots|mappings\/inspect|mappings\/[^/]+)$/.test(path);
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const body = await c.req.json().catch(() => null);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadParameterError('body', 'a JSON object');
+  return body as Record<string, unknown>;
 }
 
 function snapshotId(raw: string): number {
@@ -156,13 +241,12 @@ function snapshotId(raw: string): number {
   return id;
 }
 
-/** Multipart form (any number of file fields) or a raw ZIP/CSV body. */
 /** A saved mapping's name, or a mapping as JSON text; never a path. */
-function mappingParam(value: string | undefined): Mapping | undefined {
-  if (!value?.trim()) return undefined;
-  return value.trim().startsWith('{') ? parseMapping(value, 'mapping') : loadSavedMapping(value.trim());
+function mappingParam(value: string | undefined): string | undefined {
+  return value?.trim() || undefined;
 }
 
+/** Multipart form (any number of file fields) or a raw ZIP/CSV body. */
 async function readUpload(c: Context): Promise<{ files: InputFile[]; fields: Record<string, string> }> {
   const type = c.req.header('content-type') ?? '';
   const fields: Record<string, string> = {};

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { allows, auditLog } from '../../../analytics/auth';
-import { getDatabase } from '$lib/server/gateway';
+import { allows, pageWorkspace } from '$lib/server';
 
 export const load: PageServerLoad = async ({ locals }) => {
-  if (!locals.actor || !allows(locals.actor, 'admin')) error(403, 'The audit log is for admins.');
-  return { entries: await auditLog(await getDatabase()) };
+  const { ws, actor } = pageWorkspace(locals);
+  if (!allows(actor, 'admin')) error(403, 'The audit log is for admins.');
+  return { entries: await ws.auditLog() };
 };

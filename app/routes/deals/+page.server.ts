@@ -1,14 +1,14 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { readFilters, type DealFilters } from '$lib/filters';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import type { DealRow } from '../../../analytics/metrics/deals';
+import { apiOf, readFilters, type DealFilters } from '$lib/filters';
+import { filterOptions, metric, pageWorkspace, snapshotId } from '$lib/server';
 
 /** Rows sent to the page; the CSV link has them all. */
 const SHOWN = 200;
 const STATUSES = ['open', 'won', 'lost', 'closed'] as const;
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
+  const { ws } = pageWorkspace(locals);
   const filters = readFilters(url);
   const get = (k: string) => url.searchParams.get(k)?.trim() || undefined;
   const status = get('status');
@@ -22,10 +22,11 @@ export const load: PageServerLoad = async ({ url }) => {
     forecast_category: get('forecast_category'),
     date_field: dateField as DealFilters['date_field']
   };
-  const id = await snapshotId(filters.snapshot);
-  const params: Record<string, string | undefined> = { ...filters, ...drill };
-  const [result, options] = await Promise.all([metric('deals', params), filterOptions(id)]);
-  const rows = result.rows as DealRow[];
+  const id = await snapshotId(ws, filters.snapshot);
+  const { workspace, ...pageFilters } = filters;
+  const params: Record<string, string | undefined> = { ...pageFilters, ...drill };
+  const [result, options] = await Promise.all([metric(ws, 'deals', params), filterOptions(ws, id)]);
+  const rows = result.rows;
   const query = new URLSearchParams(Object.entries({ ...params, format: 'csv' }).filter((e): e is [string, string] => !!e[1])).toString();
   return {
     empty: result.snapshot_id === null,
@@ -36,6 +37,6 @@ export const load: PageServerLoad = async ({ url }) => {
     total: rows.length,
     rows: rows.slice(0, SHOWN),
     shown: SHOWN,
-    csvHref: `/api/metrics/deals?${query}`
+    csvHref: `${apiOf(workspace)}/metrics/deals?${query}`
   };
 };

@@ -1,34 +1,18 @@
 import type { PageServerLoad } from './$types';
 import { funnelChart, type FunnelChartRow } from '$lib/charts/funnel-chart';
-import { metricParams, readFilters } from '$lib/filters';
-import { filterOptions, metric, onePipelineAtATime, snapshotId } from '$lib/server/page-data';
-import { pageChart } from '$lib/server/render-chart';
+import { metricParams } from '$lib/filters';
+import { metric, onePipelineAtATime, pageChart, reportPage } from '$lib/server';
 
-interface FunnelRow extends FunnelChartRow {
-  open_amount: number;
-}
-
-interface LeadFunnelRow {
-  status: string;
-  sort_order: number | null;
-  leads: number;
-  share: number | null;
-  converted: number;
-  conversion_rate: number | null;
-}
-
-export const load: PageServerLoad = async ({ url, parent }) => {
-  const filters = readFilters(url);
-  const id = await snapshotId(filters.snapshot);
-  const options = await filterOptions(id);
+export const load: PageServerLoad = async ({ url, locals, parent }) => {
+  const { ws, filters, options } = await reportPage({ locals, url });
   onePipelineAtATime(url, options);
   const [funnel, leads, { locale }] = await Promise.all([
-    metric('funnel', metricParams(filters)),
-    metric('lead-funnel', metricParams(filters, ['period', 'from', 'to', 'owner', 'lead_source'])),
+    metric(ws, 'funnel', metricParams(filters)),
+    metric(ws, 'lead-funnel', metricParams(filters, ['period', 'from', 'to', 'owner', 'lead_source'])),
     parent()
   ]);
-  const rows = funnel.rows as unknown as FunnelRow[];
-  const leadRows = leads.rows as unknown as LeadFunnelRow[];
+  const rows = funnel.rows;
+  const leadRows = leads.rows;
   const chartRows: FunnelChartRow[] = rows.map((r) => ({
     stage: r.stage,
     sort_order: r.sort_order,

@@ -1,29 +1,24 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { allows, audit } from '../../../analytics/auth';
-import { BadParameterError } from '../../../analytics/errors';
-import { settingsPath, type Settings } from '../../../analytics/settings';
-import { stageOverridesAfterEdit, stageSettingRows, type Outcome, type StageEdit } from '../../../analytics/stage-overrides';
-import { FORECAST_CATEGORIES } from '../../../analytics/stages';
-import { listSnapshots } from '$lib/server/engine';
-import { getDatabase, getSettings, replaceSettings } from '$lib/server/gateway';
+import { inWorkspace, workspaceSlug } from '$lib/filters';
+import { allows, BadParameterError, FORECAST_CATEGORIES, pageWorkspace, stageOverridesAfterEdit, type Outcome, type Settings, type StageEdit, type Workspace } from '$lib/server';
 
 const NUMBERS = ['fiscal_year_start_month', 'stall_threshold_days', 'stall_min_visits', 'inactivity_days', 'calibration_min_deals'] as const;
 
 /** Stages of the latest snapshot (the export's values beside what applies), and the team's thresholds. */
-async function current() {
-  const db = await getDatabase();
-  const [latest] = await listSnapshots(db);
-  return { db, latest, stages: latest ? await stageSettingRows(db, latest.snapshot_id) : [] };
+async function current(ws: Workspace) {
+  const [latest] = await ws.snapshots();
+  return { latest, stages: latest ? await ws.stageSettingRows(latest.snapshot_id) : [] };
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  const { latest, stages } = await current();
-  const settings = getSettings();
+  const { ws, actor } = pageWorkspace(locals);
+  const { latest, stages } = await current(ws);
+  const settings = ws.settings();
   return {
-    canEdit: Boolean(locals.actor && allows(locals.actor, 'admin')),
+    canEdit: allows(actor, 'admin'),
     saved: url.searchParams.has('saved'),
-    file: settingsPath(),
+    file: ws.files.settings ?? null,
     snapshot: latest ? { id: latest.snapshot_id, as_of: latest.as_of } : null,
     stages,
     categories: [...FORECAST_CATEGORIES],
@@ -57,22 +52,22 @@ function stageEdits(form: FormData, count: number): StageEdit[] {
 }
 
 export const actions: Actions = {
-  default: async ({ request, locals }) => {
-    if (!locals.actor || !allows(locals.actor, 'admin')) error(403, 'Only admins change settings.');
+  default: async ({ request, locals, url }) => {
+    const { ws, actor } = pageWorkspace(locals);
+    if (!allows(actor, 'admin')) error(403, 'Only admins change settings.');
     const form = await request.formData();
-    const { db, stages } = await current();
-    const before = getSettings();
+    const { stages } = await current(ws);
+    const before = ws.settings();
     let next: Settings;
     try {
       const numbers = Object.fromEntries(NUMBERS.map((k) => [k, number(form, k)]));
       next = { ...before, ...numbers, stages: stageOverridesAfterEdit(before.stages, stages, stageEdits(form, stages.length)) };
-      await replaceSettings(next);
+      const changed = [...NUMBERS.filter((k) => next[k] !== before[k]), ...(JSON.stringify(next.stages) !== JSON.stringify(before.stages) ? ['stages'] : [])];
+      await ws.replaceSettings(next, actor, changed.length ? `changed ${changed.join(', ')}` : 'saved unchanged');
     } catch (err) {
       if (err instanceof BadParameterError) return fail(400, { error: err.message });
       throw err;
     }
-    const changed = [...NUMBERS.filter((k) => next[k] !== before[k]), ...(JSON.stringify(next.stages) !== JSON.stringify(before.stages) ? ['stages'] : [])];
-    await audit(db, locals.actor, 'settings', null, changed.length ? `changed ${changed.join(', ')}` : 'saved unchanged');
-    redirect(303, '/settings?saved');
+    redirect(303, `${inWorkspace(workspaceSlug(url), '/settings')}?saved`);
   }
 };

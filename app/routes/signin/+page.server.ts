@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { audit, authEnabled, signIn, signOut, SESSION_COOKIE, SESSION_DAYS } from '../../../analytics/auth';
-import { getDatabase } from '$lib/server/gateway';
+import { authEnabled, SESSION_COOKIE, SESSION_DAYS, workspaces } from '$lib/server';
 
 /** HTTPS as the proxy or ORIGIN says: adapter-node alone cannot tell. */
 const servedOverHttps = (request: Request) =>
@@ -12,7 +11,12 @@ const safeNext = (next: string | null) => (next && next.startsWith('/') && !next
 
 export const load: PageServerLoad = ({ locals, url }) => ({
   required: authEnabled(),
-  actor: locals.actor,
+  actor: locals.principal && {
+    name: locals.principal.name,
+    role: locals.principal.serverAdmin
+      ? 'server admin'
+      : Object.entries(locals.principal.roles).map(([workspace, role]) => `${role} in ${workspace}`).join(', ') || 'none in any workspace yet'
+  },
   next: safeNext(url.searchParams.get('next'))
 });
 
@@ -21,8 +25,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const name = String(form.get('name') ?? '');
     const next = safeNext(String(form.get('next') ?? '/'));
-    const db = await getDatabase();
-    const result = await signIn(db, name, String(form.get('password') ?? ''));
+    const result = await (await workspaces()).auth.signIn(name, String(form.get('password') ?? ''));
     if (!result) return fail(400, { name, next, error: 'Wrong name or password.' });
     cookies.set(SESSION_COOKIE, result.session, {
       path: '/',
@@ -31,12 +34,11 @@ export const actions: Actions = {
       secure: servedOverHttps(request),
       maxAge: SESSION_DAYS * 86400
     });
-    await audit(db, result.actor, 'sign in');
     redirect(303, next);
   },
   signout: async ({ cookies }) => {
     const session = cookies.get(SESSION_COOKIE);
-    if (session) await signOut(await getDatabase(), session);
+    if (session) await (await workspaces()).auth.signOut(session);
     cookies.delete(SESSION_COOKIE, { path: '/' });
     redirect(303, '/signin');
   }

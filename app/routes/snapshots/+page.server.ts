@@ -2,21 +2,19 @@ import type { PageServerLoad } from './$types';
 import { waterfallChart, type WaterfallOptions, type WaterfallRow } from '$lib/charts/waterfall-chart';
 import { dealsHref } from '$lib/filters';
 import { formatQuarter } from '$lib/format';
-import { BadParameterError, listSnapshots, runMetric } from '$lib/server/engine';
-import { getDatabase, getSettings } from '$lib/server/gateway';
-import { filterOptions } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
-import { fiscalQuarterOf } from '../../../analytics/fiscal';
+import { inWorkspace, workspaceSlug } from '$lib/filters';
+import { BadParameterError, fiscalQuarterOf, pageWorkspace, renderChart } from '$lib/server';
 
 /**
  * The list of snapshots, and a comparison of two of them: `compare` (default the latest)
  * against `base` (default the one before) for the open pipeline of `period` (default the
  * fiscal quarter of the later snapshot).
  */
-export const load: PageServerLoad = async ({ url, parent }) => {
-  const db = await getDatabase();
-  const settings = getSettings();
-  const snapshots = await listSnapshots(db);
+export const load: PageServerLoad = async ({ url, locals, parent }) => {
+  const { ws } = pageWorkspace(locals);
+  const workspace = workspaceSlug(url) ?? undefined;
+  const settings = ws.settings();
+  const snapshots = await ws.snapshots();
   const get = (k: string) => url.searchParams.get(k)?.trim() || undefined;
   const ids = snapshots.map((s) => String(s.snapshot_id));
   const compareId = get('compare') && ids.includes(get('compare')!) ? get('compare')! : ids[0];
@@ -27,12 +25,12 @@ export const load: PageServerLoad = async ({ url, parent }) => {
 
   if (!later || !baseId || snapshots.length < 2) return { snapshots, compare: null };
 
-  const [{ locale }, options] = await Promise.all([parent(), filterOptions(Number(compareId), db)]);
+  const [{ locale }, options] = await Promise.all([parent(), ws.filterOptions(Number(compareId))]);
   const compare = { base: baseId, compare: compareId, period: period ?? '', quarters: options.quarters, error: null as string | null };
   let rows: WaterfallRow[] = [];
   try {
-    const result = await runMetric(db, settings, 'pipeline-changes', { snapshot: compareId, base: baseId, period });
-    rows = result.rows as unknown as WaterfallRow[];
+    const result = await ws.metric('pipeline-changes', { snapshot: compareId, base: baseId, period });
+    rows = result.rows;
   } catch (err) {
     if (!(err instanceof BadParameterError)) throw err;
     compare.error = err.message;
@@ -41,9 +39,9 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     currency: options.corporate_currency,
     locale,
     periodLabel: period ? formatQuarter(period) : undefined,
-    startHref: dealsHref({ snapshot: baseId }, { status: 'open', period }),
-    endHref: dealsHref({ snapshot: compareId }, { status: 'open', period }),
-    bucketHref: `/snapshots/changes?${new URLSearchParams({ snapshot: compareId, base: baseId, ...(period ? { period } : {}) })}&bucket=`
+    startHref: dealsHref({ workspace, snapshot: baseId }, { status: 'open', period }),
+    endHref: dealsHref({ workspace, snapshot: compareId }, { status: 'open', period }),
+    bucketHref: `${inWorkspace(workspace, '/snapshots/changes')}?${new URLSearchParams({ snapshot: compareId, base: baseId, ...(period ? { period } : {}) })}&bucket=`
   };
   return {
     snapshots,

@@ -1,19 +1,12 @@
 import type { PageServerLoad } from './$types';
 import { sourceChart, type SourceChartRow } from '$lib/charts/source-chart';
-import { metricParams, readFilters } from '$lib/filters';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { pageChart } from '$lib/server/render-chart';
+import { metricParams } from '$lib/filters';
+import { metric, pageChart, reportPage } from '$lib/server';
 
-interface SourceRow extends SourceChartRow {
-  median_days_to_convert: number | null;
-  avg_won_amount: number | null;
-}
-
-export const load: PageServerLoad = async ({ url, parent }) => {
-  const filters = readFilters(url);
-  const id = await snapshotId(filters.snapshot);
-  const [result, options, { locale }] = await Promise.all([metric('source-conversion', metricParams(filters)), filterOptions(id), parent()]);
-  const rows = result.rows as unknown as SourceRow[];
+export const load: PageServerLoad = async ({ url, locals, parent }) => {
+  const { ws, filters, options } = await reportPage({ locals, url });
+  const [result, { locale }] = await Promise.all([metric(ws, 'source-conversion', metricParams(filters)), parent()]);
+  const rows = result.rows;
   const chartRows: SourceChartRow[] = rows.map((r) => ({
     lead_source: r.lead_source,
     leads: r.leads,

@@ -1,21 +1,20 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { STUCK_REASONS, stuckReasonsChart, type StuckReasonRow } from '$lib/charts/stuck-reasons-chart';
-import { metricParams, readFilters, toQuery } from '$lib/filters';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
-import type { StuckDealRow } from '../../../analytics/metrics/stuck-deals';
+import { apiOf, metricParams, readFilters, toQuery } from '$lib/filters';
+import { filterOptions, metric, pageWorkspace, renderChart, snapshotId } from '$lib/server';
 
 const FIELDS = ['pipeline', 'owner', 'lead_source', 'type'] as const;
 
-export const load: PageServerLoad = async ({ url, parent }) => {
+export const load: PageServerLoad = async ({ url, locals, parent }) => {
+  const { ws } = pageWorkspace(locals);
   const filters = readFilters(url, FIELDS);
   const reason = url.searchParams.get('reason')?.trim() || undefined;
   if (reason && !STUCK_REASONS.some((r) => r.reason === reason)) error(400, `reason must be one of ${STUCK_REASONS.map((r) => r.reason).join(', ')}`);
-  const id = await snapshotId(filters.snapshot);
+  const id = await snapshotId(ws, filters.snapshot);
   const params = metricParams(filters, FIELDS);
-  const [result, options, { locale }] = await Promise.all([metric('stuck-deals', params), filterOptions(id), parent()]);
-  const all = result.rows as StuckDealRow[];
+  const [result, options, { locale }] = await Promise.all([metric(ws, 'stuck-deals', params), filterOptions(ws, id), parent()]);
+  const all = result.rows;
   const summary: StuckReasonRow[] = STUCK_REASONS.map((r) => {
     const hit = all.filter((d) => d.reasons.includes(r.reason));
     return { reason: r.reason, deals: hit.length, amount: hit.reduce((s, d) => s + (d.amount ?? 0), 0) };
@@ -33,6 +32,6 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     summary,
     chartOptions,
     chartSvg: renderChart(stuckReasonsChart, summary, { ...chartOptions, width: 640 }),
-    csvHref: `/api/metrics/stuck-deals${toQuery({ ...params, format: 'csv' })}`
+    csvHref: `${apiOf(filters.workspace)}/metrics/stuck-deals${toQuery({ ...params, format: 'csv' })}`
   };
 };

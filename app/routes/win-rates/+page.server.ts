@@ -1,10 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { winRateBarsChart, winRateTrendChart, type WinRateChartRow } from '$lib/charts/win-rate-charts';
-import { metricParams, readFilters } from '$lib/filters';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
-import { renderChart } from '$lib/server/render-chart';
-import type { WinRateRow } from '../../../analytics/metrics/win-rates';
-
+import { metricParams } from '$lib/filters';
+import { metric, renderChart, reportPage, type WinRateRow } from '$lib/server';
 
 const DIMENSIONS = [
   { by: 'owner', title: 'Win rate by owner' },
@@ -15,24 +12,22 @@ const DIMENSIONS = [
 const toChart = (rows: WinRateRow[], key: string): WinRateChartRow[] =>
   rows.map((r) => ({ group: String(r[key] ?? '(none)'), won: r.won, lost: r.lost, win_rate_count: r.win_rate_count, win_rate_amount: r.win_rate_amount }));
 
-export const load: PageServerLoad = async ({ url, parent }) => {
-  const filters = readFilters(url);
-  const id = await snapshotId(filters.snapshot);
+export const load: PageServerLoad = async ({ url, locals, parent }) => {
+  const { ws, filters, options } = await reportPage({ locals, url });
   const params = metricParams(filters);
-  const [all, quarter, owner, source, type, options, { locale }] = await Promise.all([
-    metric('win-rates', params),
-    metric('win-rates', { ...params, by: 'quarter' }),
-    metric('win-rates', { ...params, by: 'owner' }),
-    metric('win-rates', { ...params, by: 'lead_source' }),
-    metric('win-rates', { ...params, by: 'type' }),
-    filterOptions(id),
+  const [all, quarter, owner, source, type, { locale }] = await Promise.all([
+    metric(ws, 'win-rates', params),
+    metric(ws, 'win-rates', { ...params, by: 'quarter' }),
+    metric(ws, 'win-rates', { ...params, by: 'owner' }),
+    metric(ws, 'win-rates', { ...params, by: 'lead_source' }),
+    metric(ws, 'win-rates', { ...params, by: 'type' }),
     parent()
   ]);
   const base = { currency: options.corporate_currency, locale, filters };
-  const trendRows = toChart(quarter.rows as WinRateRow[], 'quarter');
+  const trendRows = toChart(quarter.rows, 'quarter');
   const byResults = [owner, source, type];
   const groups = DIMENSIONS.map((d, i) => {
-    const raw = byResults[i].rows as WinRateRow[];
+    const raw = byResults[i].rows;
     const rows = toChart(raw, d.by);
     const chartOptions = { ...base, dimension: d.by, title: d.title };
     return {
@@ -48,7 +43,7 @@ export const load: PageServerLoad = async ({ url, parent }) => {
     filters,
     options,
     note: all.note,
-    total: (all.rows[0] ?? null) as WinRateRow | null,
+    total: all.rows[0] ?? null,
     trendRows,
     trendOptions: base,
     trendSvg: renderChart(winRateTrendChart, trendRows, { ...base, width: 960 }),

@@ -215,7 +215,7 @@ describe('errors, each a reason for { file, line: null, column: null }', () => {
   it('a file that is not a workbook', () => {
     const err = xlsxError(fixture('not-a-workbook.xlsx'));
     expect(err.kind).toBe('not-xlsx');
-    expect(err.status).toBe(415);
+    expect(err.rejection).toBe('unsupported');
     expect(err.problem('deals.xlsx')).toEqual({ file: 'deals.xlsx', line: null, column: null, reason: 'not an XLSX workbook (not a ZIP archive)' });
     expect(xlsxError(zipSync({ 'Opportunity.csv': enc('Id\n1\n') })).reason).toBe('not an XLSX workbook (a ZIP archive without a workbook)');
   });
@@ -223,7 +223,7 @@ describe('errors, each a reason for { file, line: null, column: null }', () => {
   it('a password-protected workbook (an encrypted OLE container)', () => {
     const err = xlsxError(fixture('encrypted.xlsx'));
     expect(err.kind).toBe('encrypted');
-    expect(err.status).toBe(415);
+    expect(err.rejection).toBe('unsupported');
     expect(err.reason).toMatch(/password-protected/);
   });
 
@@ -269,7 +269,7 @@ describe('errors, each a reason for { file, line: null, column: null }', () => {
     expect(bomb.length).toBeLessThan(64 * 1024);
     const err = xlsxError(bomb, { maxSheetBytes: 1024 * 1024 });
     expect(err.kind).toBe('too-large');
-    expect(err.status).toBe(422);
+    expect(err.rejection).toBe('rejected');
     expect(err.reason).toMatch(/^xl\/worksheets\/sheet1\.xml inflates to \d+ bytes, more than the 1048576 allowed$/);
     expect(xlsxError(bomb, { maxUnzippedBytes: 4 * 1024 * 1024 }).reason).toMatch(/^workbook inflates to more than/);
   });

@@ -4,9 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../analytics/db';
-import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { createApi } from '../../../app/lib/server/api';
-import { FIXTURES, SHARED_DATA, diskDb, dumpTables } from '../../helpers';
+import { SCHEMA_VERSION } from '../../../analytics/schema';
+import { FIXTURES, SHARED_DATA, dumpTables, tempWorkspaces } from '../../helpers';
 
 const DATA_EXPORT = join(SHARED_DATA, 'salesforce-data-export');
 const exportFiles = () => readdirSync(DATA_EXPORT).map((name) => new File([readFileSync(join(DATA_EXPORT, name))], name));
@@ -20,19 +19,20 @@ function form(files: File[], fields: Record<string, string> = {}) {
 
 describe('HTTP API', () => {
   let db: Database;
-  let cleanup: () => void;
-  let api: ReturnType<typeof createApi>;
-  const settings = { ...DEFAULT_SETTINGS, max_upload_bytes: 200_000 };
+  let cleanup: () => Promise<void>;
+  let api: Awaited<ReturnType<typeof tempWorkspaces>>['api'];
   beforeAll(async () => {
-    ({ db, cleanup } = await diskDb());
-    api = createApi({ database: async () => db, settings: () => settings });
+    const workspaces = await tempWorkspaces({ settings: { max_upload_bytes: 200_000 } });
+    ({ api, cleanup } = workspaces);
+    await api.request('/api/snapshots'); // opens the default workspace
+    db = await workspaces.defaultDb();
   });
   afterAll(() => cleanup());
 
   it('answers health with the schema version', async () => {
     const res = await api.request('/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', schema_version: 8, snapshots: 0 });
+    expect(await res.json()).toEqual({ status: 'ok', schema_version: SCHEMA_VERSION, snapshots: 0, workspaces: 1 });
   });
 
   it('serves metrics with no rows before the first upload', async () => {

@@ -1,11 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createToken, signIn, signOut } from '../../../analytics/auth';
-import type { Database } from '../../../analytics/db';
-import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { createApi } from '../../../app/lib/server/api';
-import { SHARED_DATA, diskDb } from '../../helpers';
+import type { Workspaces } from '../../../analytics';
+import { SHARED_DATA, tempWorkspaces } from '../../helpers';
 
 const DATA_EXPORT = join(SHARED_DATA, 'salesforce-data-export');
 const exportForm = () => {
@@ -13,23 +10,37 @@ const exportForm = () => {
   for (const name of readdirSync(DATA_EXPORT)) form.append('files', new File([readFileSync(join(DATA_EXPORT, name))], name));
   return form;
 };
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
 describe('access control on the API (PIPELENS_AUTH set)', () => {
-  let db: Database;
-  let cleanup: () => void;
-  let api: ReturnType<typeof createApi>;
+  let registry: Workspaces;
+  let api: Awaited<ReturnType<typeof tempWorkspaces>>['api'];
+  let cleanup: () => Promise<void>;
   const tokens: Record<string, string> = {};
-  const as = (role: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${tokens[role]}` } });
+  const as = (who: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${tokens[who]}` } });
+  const sessions: Record<string, string> = {};
+  const signedIn = (who: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers ?? {}), cookie: `pipelens_session=${sessions[who]}` } });
   beforeAll(async () => {
-    ({ db, cleanup } = await diskDb());
-    api = createApi({ database: async () => db, settings: () => DEFAULT_SETTINGS, authRequired: () => true });
-    for (const role of ['viewer', 'uploader', 'admin']) tokens[role] = await createToken(db, `ci-${role}`, role);
+    ({ registry, api, cleanup } = await tempWorkspaces({ authRequired: true }));
+    for (const role of ['viewer', 'uploader', 'admin']) tokens[role] = await registry.auth.createToken(`ci-${role}`, 'default', role);
+    await registry.create('Acme');
+    await registry.create('Globex');
+    tokens.acme = await registry.auth.createToken('acme-script', 'acme', 'uploader');
+    await registry.auth.addUser('ann', 'correct horse battery');
+    await registry.auth.grant('ann', 'acme', 'admin');
+    await registry.auth.grant('ann', 'globex', 'viewer');
+    await registry.auth.addUser('bob', 'another long password');
+    await registry.auth.addUser('root', 'the server admin pass', { serverAdmin: true });
+    for (const [name, password] of [['ann', 'correct horse battery'], ['bob', 'another long password'], ['root', 'the server admin pass']]) {
+      sessions[name] = (await registry.auth.signIn(name, password))!.session;
+    }
   });
   afterAll(() => cleanup());
 
   it('answers 401 without credentials or with a wrong token, but health stays open', async () => {
     expect((await api.request('/api/metrics/overview')).status).toBe(401);
     expect((await api.request('/api/snapshots', { headers: { authorization: 'Bearer pl_wrong' } })).status).toBe(401);
+    expect((await api.request('/api/workspaces')).status).toBe(401);
     expect((await api.request('/api/health')).status).toBe(200);
   });
 
@@ -56,21 +67,78 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
     expect(log[1].detail).toContain('opportunity.csv');
   });
 
-  it('accepts a session cookie from a password sign-in, until sign-out', async () => {
-    await addUser(db, 'ann', 'viewer', 'correct horse battery');
-    expect(await signIn(db, 'ann', 'wrong password!')).toBeNull();
-    expect(await signIn(db, 'nobody', 'correct horse battery')).toBeNull();
-    const signed = await signIn(db, 'ann', 'correct horse battery');
-    expect(signed?.actor).toEqual({ name: 'ann', role: 'viewer' });
-    const cookie = { headers: { cookie: `pipelens_session=${signed!.session}` } };
-    expect((await api.request('/api/snapshots', cookie)).status).toBe(200);
-    await signOut(db, signed!.session);
-    expect((await api.request('/api/snapshots', cookie)).status).toBe(401);
+  it('gives a signed-in user the role they have in each workspace, and shows them only those', async () => {
+    const list = await (await api.request('/api/workspaces', signedIn('ann'))).json();
+    expect(list.map((w: { slug: string; role: string }) => [w.slug, w.role])).toEqual([
+      ['acme', 'admin'],
+      ['globex', 'viewer']
+    ]);
+    expect((await api.request('/api/w/acme/snapshots', signedIn('ann', { method: 'POST', body: exportForm() }))).status).toBe(201);
+    expect((await api.request('/api/w/globex/snapshots', signedIn('ann', { method: 'POST', body: exportForm() }))).status).toBe(403);
+    expect((await api.request('/api/w/globex/metrics/overview', signedIn('ann'))).status).toBe(200);
+    expect((await api.request('/api/workspaces/acme', signedIn('ann', json('PATCH', { name: 'Acme Inc' })))).status).toBe(200);
+  });
+
+  it('answers 404 on every endpoint of a workspace the asker has no role in, as for one that does not exist', async () => {
+    const endpoints: [string, string, RequestInit?][] = [
+      ['GET', '/snapshots'],
+      ['GET', '/snapshots/1'],
+      ['DELETE', '/snapshots/1'],
+      ['POST', '/snapshots', { body: exportForm() }],
+      ['POST', '/prune?dry_run=1'],
+      ['GET', '/audit'],
+      ['GET', '/settings'],
+      ['PUT', '/settings', json('PUT', { stall_threshold_days: 10 })],
+      ['GET', '/mappings'],
+      ['PUT', '/mappings/m', json('PUT', {})],
+      ['POST', '/mappings/inspect', { body: exportForm() }],
+      ['GET', '/metrics/overview'],
+      ['GET', '/metrics/deals']
+    ];
+    const nowhere = async (who: (w: string, init?: RequestInit) => RequestInit, who_: string, slug: string) => {
+      for (const [method, path, init] of endpoints) {
+        const res = await api.request(`/api/w/${slug}${path}`, who(who_, { ...(init ?? {}), method }));
+        expect([method, path, res.status]).toEqual([method, path, 404]);
+        expect((await res.json()).error).toBe(`not found: workspace ${slug}`);
+      }
+      for (const [method, init] of [['GET'], ['PATCH', json('PATCH', { name: 'x' })], ['DELETE']] as [string, RequestInit?][]) {
+        expect((await api.request(`/api/workspaces/${slug}`, who(who_, { ...(init ?? {}), method }))).status).toBe(404);
+      }
+    };
+    await nowhere(signedIn, 'bob', 'acme');
+    await nowhere(signedIn, 'bob', 'no-such-workspace');
+    await nowhere(signedIn, 'ann', 'default');
+    await nowhere(as, 'acme', 'globex');
+    // the old addresses are the default workspace's: a token of acme has no role there
+    expect((await api.request('/api/snapshots', as('acme'))).status).toBe(404);
+    expect((await api.request('/api/w/acme/snapshots', as('acme'))).status).toBe(200);
+    expect(await (await api.request('/api/workspaces', signedIn('bob'))).json()).toEqual([]);
+  });
+
+  it('lets only a server admin create and delete workspaces', async () => {
+    expect((await api.request('/api/workspaces', signedIn('ann', json('POST', { name: 'Initech' })))).status).toBe(403);
+    expect((await api.request('/api/workspaces/acme', signedIn('ann', { method: 'DELETE' }))).status).toBe(403);
+    const created = await api.request('/api/workspaces', signedIn('root', json('POST', { name: 'Initech' })));
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ slug: 'initech', name: 'Initech', demo: false });
+    expect((await api.request('/api/workspaces/initech', signedIn('root', { method: 'DELETE' }))).status).toBe(204);
+    expect((await api.request('/api/workspaces/default', signedIn('root', { method: 'DELETE' }))).status).toBe(409);
+  });
+
+  it('ends a session at sign-out', async () => {
+    expect((await api.request('/api/w/acme/snapshots', signedIn('ann'))).status).toBe(200);
+    await registry.auth.signOut(sessions.ann);
+    expect((await api.request('/api/w/acme/snapshots', signedIn('ann'))).status).toBe(401);
+    expect(await registry.auth.signIn('ann', 'wrong password!')).toBeNull();
+    expect(await registry.auth.signIn('nobody', 'correct horse battery')).toBeNull();
   });
 
   it('stores only hashes of tokens, sessions and passwords', async () => {
+    const { openDatabase } = await import('../../../analytics/db');
+    const db = await openDatabase(registry.locations.registry);
     const tables = JSON.stringify(await db.query(`SELECT * FROM api_tokens`)) + JSON.stringify(await db.query(`SELECT * FROM users`)) + JSON.stringify(await db.query(`SELECT * FROM sessions`));
     for (const token of Object.values(tokens)) expect(tables).not.toContain(token);
+    for (const session of Object.values(sessions)) expect(tables).not.toContain(session);
     expect(tables).not.toContain('correct horse battery');
     expect(tables).toContain('scrypt$');
   });

@@ -5,10 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../analytics/db';
-import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { createApi } from '../../../app/lib/server/api';
-import { FIXTURES, diskDb, tempDir } from '../../helpers';
+import { FIXTURES, tempWorkspaces } from '../../helpers';
 
 const EURO_CSV = join(FIXTURES, 'mapped', 'euro-deals.csv');
 const upload = (fields: Record<string, string> = {}) => {
@@ -19,22 +16,12 @@ const upload = (fields: Record<string, string> = {}) => {
 };
 
 describe('mappings API', () => {
-  let db: Database;
-  let cleanup: () => void;
-  let api: ReturnType<typeof createApi>;
-  const mappings = tempDir();
-  const saved = process.env.PIPELENS_MAPPINGS;
+  let cleanup: () => Promise<void>;
+  let api: Awaited<ReturnType<typeof tempWorkspaces>>['api'];
   beforeAll(async () => {
-    process.env.PIPELENS_MAPPINGS = mappings.dir;
-    ({ db, cleanup } = await diskDb());
-    api = createApi({ database: async () => db, settings: () => DEFAULT_SETTINGS });
+    ({ api, cleanup } = await tempWorkspaces());
   });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.PIPELENS_MAPPINGS;
-    else process.env.PIPELENS_MAPPINGS = saved;
-    cleanup();
-    mappings.cleanup();
-  });
+  afterAll(() => cleanup());
 
   it('refuses the unknown file, then inspects it: headers, a proposal, the first rows as the proposal reads them', async () => {
     const refused = await api.request('/api/snapshots', { method: 'POST', body: upload() });

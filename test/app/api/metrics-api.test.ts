@@ -1,24 +1,26 @@
 import { tableFromIPC } from 'apache-arrow';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readInputPaths } from '../../../analytics';
 import type { Database } from '../../../analytics/db';
 import { METRICS } from '../../../analytics/metrics';
-import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { createApi } from '../../../app/lib/server/api';
-import { FIXTURES, ingestPaths, memoryDb } from '../../helpers';
+import { FIXTURES, tempWorkspaces } from '../../helpers';
 
 const INJECTIONS = ["1' OR '1'='1", '1; DROP TABLE deals; --', "') UNION SELECT * FROM snapshots --", '<script>alert(1)</script>'];
 
 describe('metrics over HTTP', () => {
   let db: Database;
-  let api: ReturnType<typeof createApi>;
+  let api: Awaited<ReturnType<typeof tempWorkspaces>>['api'];
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    db = await memoryDb();
-    await ingestPaths(db, [join(FIXTURES, 'pipeline/a')], { asOf: '2024-06-30T12:00:00Z' });
-    await ingestPaths(db, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
-    api = createApi({ database: async () => db, settings: () => DEFAULT_SETTINGS });
+    const workspaces = await tempWorkspaces();
+    ({ api, cleanup } = workspaces);
+    const ws = await workspaces.registry.open('default');
+    await ws.ingest(readInputPaths([join(FIXTURES, 'pipeline/a')]), { asOf: '2024-06-30T12:00:00Z' });
+    await ws.ingest(readInputPaths([join(FIXTURES, 'pipeline/b')]), { asOf: '2024-07-31T12:00:00Z' });
+    db = await workspaces.defaultDb();
   });
-  afterAll(() => db.close());
+  afterAll(() => cleanup());
 
   it.each(Object.keys(METRICS))('%s answers as JSON, CSV and Arrow with the same rows', async (name) => {
     const required = name === 'pipeline-change-deals' ? 'bucket=start&' : '';

@@ -1,7 +1,6 @@
 import type { RequestHandler } from './$types';
-import { createApi } from '$lib/server/api';
-import { getDatabase, getSettings } from '$lib/server/gateway';
+import { createApi, workspaces } from '$lib/server';
 
-const api = createApi({ database: getDatabase, settings: getSettings });
+const api = createApi({ workspaces });
 
 export const fallback: RequestHandler = ({ request }) => api.fetch(request);

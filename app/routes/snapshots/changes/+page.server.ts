@@ -1,8 +1,10 @@
 import type { PageServerLoad } from './$types';
-import { filterOptions, metric, snapshotId } from '$lib/server/page-data';
+import { apiOf, workspaceSlug } from '$lib/filters';
+import { filterOptions, metric, pageWorkspace, snapshotId } from '$lib/server';
 
 /** The deals behind one movement of the snapshot comparison waterfall. */
-export const load: PageServerLoad = async ({ url, parent }) => {
+export const load: PageServerLoad = async ({ url, locals, parent }) => {
+  const { ws } = pageWorkspace(locals);
   const params = {
     snapshot: url.searchParams.get('snapshot') ?? undefined,
     base: url.searchParams.get('base') ?? undefined,
@@ -11,9 +13,9 @@ export const load: PageServerLoad = async ({ url, parent }) => {
   };
   const [{ locale }, result, options] = await Promise.all([
     parent(),
-    metric('pipeline-change-deals', params),
-    snapshotId(params.snapshot).then((id) => filterOptions(id))
+    metric(ws, 'pipeline-change-deals', params),
+    snapshotId(ws, params.snapshot).then((id) => filterOptions(ws, id))
   ]);
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]);
-  return { locale, currency: options.corporate_currency, params, rows: result.rows, note: result.note, csvHref: `/api/metrics/pipeline-change-deals?${query}&format=csv` };
+  return { locale, currency: options.corporate_currency, params, rows: result.rows, note: result.note, csvHref: `${apiOf(workspaceSlug(url))}/metrics/pipeline-change-deals?${query}&format=csv`, linkSlug: workspaceSlug(url) };
 };

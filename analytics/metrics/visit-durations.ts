@@ -4,8 +4,8 @@
  * and filters as that metric: completed visits (with an exit) of the filtered deals that
  * began in the period. Values travel as parameters; the filter SQL is the engine's.
  */
-import type { Database } from '../../../analytics/db';
-import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams } from '../../../analytics/metrics/sql';
+import type { Database } from '../db';
+import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams } from './sql';
 
 export interface VisitFilters {
   from?: string;

@@ -1,0 +1,51 @@
+/**
+ * The engine's front door. Everything outside analytics/ (the CLI, app/lib/server, the
+ * tests of behaviour) comes through here: `openWorkspaces` for the registry of a data
+ * directory, `openWorkspace` for one workspace, whose methods are the engine's whole
+ * surface (typed metrics, filter options, ingest, snapshots, settings, mappings, audit).
+ * Nothing here knows HTTP: errors carry a kind (errors.ts) that the edges map to answers.
+ */
+export {
+  dataLocations,
+  DEFAULT_WORKSPACE,
+  DEMO_WORKSPACE,
+  openWorkspaces,
+  slugify,
+  type DataLocations,
+  type WorkspaceInfo,
+  type Workspaces
+} from './workspaces';
+export { openWorkspace, type Workspace, type WorkspaceFiles, type WorkspaceIngestOptions } from './workspace';
+export {
+  BadParameterError,
+  ConflictError,
+  EngineError,
+  ForbiddenError,
+  formatProblem,
+  MixedDataError,
+  NotFoundError,
+  RejectedFileError,
+  UnknownMetricError,
+  UploadTooLargeError,
+  type ErrorKind,
+  type Problem
+} from './errors';
+export { actorIn, allows, authEnabled, OPEN_PRINCIPAL, ROLES, SESSION_DAYS, type Actor, type AuditEntry, type Credentials, type Principal, type Role } from './auth';
+export type { MetricName, MetricParams, MetricResult, MetricRows } from './metrics';
+export type { Row } from './db';
+export { OVERVIEW_NOTES } from './metrics/overview';
+export type { StageVisits, VisitFilters } from './metrics/visit-durations';
+export type { FilterOptions } from './filter-options';
+export type { SnapshotSummary } from './snapshots';
+export type { IngestResult, UploadSource } from './ingest/ingest';
+export { readInputPaths, type InputFile } from './ingest/inputs';
+export type { Mapping, Condition, DealField } from './ingest/mapping-format';
+export type { UploadInspection } from './ingest/mapping-upload';
+export type { SavedMapping } from './mappings';
+export { checkSettings, DEFAULT_SETTINGS, type Settings } from './settings';
+export { stageOverridesAfterEdit, type Outcome, type StageEdit, type StageSettingRow } from './stage-overrides';
+export { FORECAST_CATEGORIES } from './stages';
+export { fiscalQuarterOf, parseFiscalQuarter, shiftQuarter } from './fiscal';
+export { toArrow, toCsv } from './output';
+export { restore, type BackupManifest } from './backup';
+export type { PrunePlan } from './retention';

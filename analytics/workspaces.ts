@@ -1,0 +1,324 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as auth from './auth';
+import { restore, type BackupManifest } from './backup';
+import { openDatabase, queryRows, type Database } from './db';
+import { loadDemo } from './demo';
+import { BadParameterError, ConflictError, NotFoundError } from './errors';
+import type { UploadSource } from './ingest/ingest';
+import { openWorkspace, type Workspace, type WorkspaceFiles } from './workspace';
+
+/**
+ * The workspaces of one data directory. Each workspace is one organisation's (or one data
+ * set's) snapshots, settings and mappings, in a folder of its own (workspaces/<slug>/:
+ * pipelens.duckdb, settings.json, mappings/), so it is backed up, moved or deleted as a
+ * unit and nothing computed in one reads another's rows. The `default` workspace keeps the
+ * places a single-database Pipelens used (PIPELENS_DB, PIPELENS_SETTINGS, PIPELENS_MAPPINGS),
+ * so a database of that version opens as the default workspace, migrated. The registry
+ * (workspaces.duckdb) lists the workspaces and holds what spans them: users, their roles
+ * per workspace, sessions and tokens.
+ */
+export interface WorkspaceInfo {
+  slug: string;
+  name: string;
+  /** the fictional demo company: pages say so on a banner */
+  demo: boolean;
+  created_at: string;
+}
+
+export interface DataLocations {
+  dataDir: string;
+  registry: string;
+  /** the default workspace's files */
+  defaults: Required<WorkspaceFiles>;
+}
+
+export const DEFAULT_WORKSPACE = 'default';
+export const DEMO_WORKSPACE = 'demo';
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * The data directory is `--data`, else PIPELENS_DATA, else the folder of an explicit
+ * database file (`--db`, PIPELENS_DB: its registry and other workspaces sit beside it),
+ * else data/.
+ */
+export function dataLocations(flags: { data?: string; db?: string } = {}, env: NodeJS.ProcessEnv = process.env): DataLocations {
+  const db = flags.db || env.PIPELENS_DB;
+  const dataDir = flags.data || env.PIPELENS_DATA || (db ? dirname(db) : 'data');
+  return {
+    dataDir,
+    registry: join(dataDir, 'workspaces.duckdb'),
+    defaults: {
+      db: db || join(dataDir, 'pipelens.duckdb'),
+      settings: env.PIPELENS_SETTINGS || join(dataDir, 'settings.json'),
+      mappings: env.PIPELENS_MAPPINGS || join(dataDir, 'mappings')
+    }
+  };
+}
+
+export function workspaceFiles(locations: DataLocations, slug: string): Required<WorkspaceFiles> {
+  if (slug === DEFAULT_WORKSPACE) return locations.defaults;
+  const dir = join(locations.dataDir, 'workspaces', slug);
+  return { db: join(dir, 'pipelens.duckdb'), settings: join(dir, 'settings.json'), mappings: join(dir, 'mappings') };
+}
+
+/** A slug from a name: lower case letters, digits and dashes. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug || 'workspace';
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || !name.trim() || name.trim().length > 80) throw new BadParameterError('name', 'a name of 1 to 80 characters');
+  return name.trim();
+}
+
+const REGISTRY_MIGRATIONS = [
+  `CREATE TABLE workspaces (slug VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, demo BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL);
+   CREATE TABLE users (name VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL, server_admin BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL);
+   CREATE TABLE memberships (user_name VARCHAR NOT NULL, workspace VARCHAR NOT NULL, role VARCHAR NOT NULL, PRIMARY KEY (user_name, workspace));
+   CREATE TABLE sessions (session_hash VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL);
+   CREATE TABLE api_tokens (token_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, workspace VARCHAR NOT NULL, role VARCHAR NOT NULL,
+     token_hash VARCHAR NOT NULL UNIQUE, created_at TIMESTAMP NOT NULL);
+   CREATE TABLE registry_audit (logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, workspace VARCHAR, detail VARCHAR);
+   CREATE TABLE registry_state (key VARCHAR PRIMARY KEY, value VARCHAR);`
+];
+
+async function migrateRegistry(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE TABLE IF NOT EXISTS registry_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)`);
+  const applied = new Set((await queryRows<{ version: number }>(conn, `SELECT version FROM registry_migrations`)).map((r) => r.version));
+  for (const [i, sql] of REGISTRY_MIGRATIONS.entries()) {
+    if (applied.has(i + 1)) continue;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(sql);
+      await conn.run(`INSERT INTO registry_migrations VALUES ($v, now()::TIMESTAMP)`, { v: i + 1 });
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK');
+      throw err;
+    }
+  }
+  await conn.run('CHECKPOINT');
+}
+
+export interface StartOptions {
+  /**
+   * Load the demo company into its own workspace unless it has been loaded before (the
+   * server asks; PIPELENS_DEMO=off says no). Once deleted, the demo stays deleted.
+   */
+  demo?: boolean;
+}
+
+export interface Workspaces {
+  readonly locations: DataLocations;
+  /** Creates the default workspace, and the demo's when asked and never loaded; returns how many demo snapshots it loaded. */
+  start(opts?: StartOptions): Promise<{ demoSnapshots: number }>;
+  list(): Promise<WorkspaceInfo[]>;
+  /** The workspaces a principal has a role in (a server admin: all). */
+  visibleTo(principal: auth.Principal): Promise<WorkspaceInfo[]>;
+  info(slug: string): Promise<WorkspaceInfo>;
+  /** The workspace's engine; NotFoundError for a slug that is none. */
+  open(slug: string): Promise<Workspace>;
+  create(name: string, opts?: { demo?: boolean; slug?: string }, actor?: string): Promise<WorkspaceInfo>;
+  rename(slug: string, name: string, actor?: string): Promise<WorkspaceInfo>;
+  /** Deletes the workspace's folder with everything in it; the default workspace cannot be deleted. */
+  delete(slug: string, actor?: string): Promise<void>;
+  /** Rebuilds a workspace from a backup folder into a database that does not exist yet (registering the slug when new). */
+  restore(slug: string, dir: string, actor?: string): Promise<BackupManifest>;
+  /** Which workspace's latest snapshot came from this source (besides `except`). */
+  ownerOf(source: UploadSource, except: string): Promise<string | null>;
+  auth: {
+    authenticate(credentials: auth.Credentials): Promise<auth.Principal | null>;
+    signIn(name: string, password: string): Promise<{ session: string; principal: auth.Principal } | null>;
+    signOut(session: string): Promise<void>;
+    addUser(name: string, password: string, opts?: { serverAdmin?: boolean }): Promise<void>;
+    grant(user: string, workspace: string, role: auth.Role | null): Promise<void>;
+    createToken(name: string, workspace: string, role: string): Promise<string>;
+    revokeToken(tokenId: string): Promise<boolean>;
+  };
+  close(): Promise<void>;
+}
+
+const registries = new Map<string, Promise<Workspaces>>();
+
+/** The registry of a data directory, one per process (a second call returns the same). */
+export function openWorkspaces(locations: DataLocations = dataLocations()): Promise<Workspaces> {
+  const key = resolve(locations.registry);
+  let registry = registries.get(key);
+  if (!registry) {
+    registry = createRegistry(locations, key);
+    registries.set(key, registry);
+    registry.catch(() => registries.delete(key));
+  }
+  return registry;
+}
+
+async function createRegistry(locations: DataLocations, key: string): Promise<Workspaces> {
+  const db = await openDatabase(locations.registry, migrateRegistry);
+  const opened = new Map<string, Promise<Workspace>>();
+
+  const rows = () =>
+    db.query<WorkspaceInfo>(`SELECT slug, name, demo, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at FROM workspaces ORDER BY demo, slug = 'default' DESC, lower(name), slug`);
+  const find = async (slug: string) => (await rows()).find((w) => w.slug === slug) ?? null;
+  const logRegistry = (actor: string, action: string, workspace: string | null, detail: string | null = null) =>
+    db.transaction((conn) => conn.run(`INSERT INTO registry_audit VALUES (now()::TIMESTAMP, $actor, $action, $workspace, $detail)`, { actor, action, workspace, detail }));
+
+  const registry: Workspaces = {
+    locations,
+    async start({ demo = false } = {}) {
+      if (!(await find(DEFAULT_WORKSPACE))) {
+        await insert(DEFAULT_WORKSPACE, 'Default', false);
+        await adoptLegacyAccess(db, locations.defaults.db);
+      }
+      const loadedBefore = (await db.query(`SELECT 1 FROM registry_state WHERE key = 'demo_loaded'`)).length > 0;
+      if (!demo || loadedBefore || (await find(DEMO_WORKSPACE))) return { demoSnapshots: 0 };
+      await insert(DEMO_WORKSPACE, 'Demo company (fictional)', true);
+      try {
+        const demoSnapshots = await loadDemo(await registry.open(DEMO_WORKSPACE));
+        await db.transaction((conn) => conn.run(`INSERT INTO registry_state VALUES ('demo_loaded', now()::VARCHAR)`));
+        return { demoSnapshots };
+      } catch (err) {
+        await registry.delete(DEMO_WORKSPACE);
+        throw err;
+      }
+    },
+    list: rows,
+    async visibleTo(principal) {
+      return (await rows()).filter((w) => auth.actorIn(principal, w.slug));
+    },
+    async info(slug) {
+      const info = await find(slug);
+      if (!info) throw new NotFoundError(`workspace ${slug}`);
+      return info;
+    },
+    open(slug) {
+      let ws = opened.get(slug);
+      if (!ws) {
+        ws = registry.info(slug).then(() =>
+          openWorkspace(workspaceFiles(locations, slug), { slug, ownerOf: (source) => registry.ownerOf(source, slug) })
+        );
+        opened.set(slug, ws);
+        ws.catch(() => opened.delete(slug));
+      }
+      return ws;
+    },
+    async create(name, opts = {}, actor = 'system') {
+      const checked = checkName(name);
+      let slug = opts.slug ?? slugify(checked);
+      if (!SLUG.test(slug)) throw new BadParameterError('slug', 'lower case letters, digits and dashes, at most 40');
+      if (opts.slug && (await find(slug))) throw new ConflictError(`a workspace ${slug} exists`);
+      for (let n = 2; await find(slug); n++) slug = `${slugify(checked).slice(0, 36)}-${n}`;
+      if (existsSync(dirname(workspaceFiles(locations, slug).db)) && slug !== DEFAULT_WORKSPACE) {
+        throw new ConflictError(`the folder of workspace ${slug} exists but is not registered: move it away first`);
+      }
+      await insert(slug, checked, opts.demo ?? false);
+      await logRegistry(actor, 'create workspace', slug, checked);
+      return registry.info(slug);
+    },
+    async rename(slug, name, actor = 'system') {
+      const checked = checkName(name);
+      await registry.info(slug);
+      await db.transaction((conn) => conn.run(`UPDATE workspaces SET name = $name WHERE slug = $slug`, { slug, name: checked }));
+      await logRegistry(actor, 'rename workspace', slug, checked);
+      return registry.info(slug);
+    },
+    async delete(slug, actor = 'system') {
+      if (slug === DEFAULT_WORKSPACE) throw new ConflictError('the default workspace answers the addresses without /w/<slug>: delete its snapshots instead');
+      await registry.info(slug);
+      const ws = opened.get(slug);
+      opened.delete(slug);
+      await db.transaction(async (conn) => {
+        await conn.run(`DELETE FROM workspaces WHERE slug = $slug`, { slug });
+        await conn.run(`DELETE FROM memberships WHERE workspace = $slug`, { slug });
+        await conn.run(`DELETE FROM api_tokens WHERE workspace = $slug`, { slug });
+      });
+      if (ws) (await ws.catch(() => null))?.close();
+      rmSync(dirname(workspaceFiles(locations, slug).db), { recursive: true, force: true });
+      await logRegistry(actor, 'delete workspace', slug);
+    },
+    async restore(slug, dir, actor = 'system') {
+      if (!(await find(slug))) await registry.create(slug, { slug }, actor);
+      if (opened.has(slug)) throw new ConflictError(`workspace ${slug} is open: restore into a new one`);
+      return restore(dir, workspaceFiles(locations, slug).db);
+    },
+    async ownerOf(source, except) {
+      for (const w of await rows()) {
+        if (w.slug === except || !existsSync(workspaceFiles(locations, w.slug).db)) continue;
+        const [latest] = await (await registry.open(w.slug)).snapshots();
+        if (latest && latest.crm === source.crm && latest.source_key === source.key) return w.slug;
+      }
+      return null;
+    },
+    auth: {
+      authenticate: (credentials) => auth.authenticate(db, credentials),
+      signIn: (name, password) => auth.signIn(db, name, password),
+      signOut: (session) => auth.signOut(db, session),
+      addUser: (name, password, opts) => auth.addUser(db, name, password, opts),
+      async grant(user, workspace, role) {
+        await registry.info(workspace);
+        await auth.grantRole(db, user, workspace, role);
+      },
+      async createToken(name, workspace, role) {
+        await registry.info(workspace);
+        return auth.createToken(db, name, workspace, role);
+      },
+      revokeToken: (id) => auth.revokeToken(db, id)
+    },
+    async close() {
+      for (const ws of opened.values()) (await ws.catch(() => null))?.close();
+      opened.clear();
+      db.close();
+      registries.delete(key);
+    }
+  };
+
+  async function insert(slug: string, name: string, demo: boolean) {
+    if (slug !== DEFAULT_WORKSPACE) mkdirSync(dirname(workspaceFiles(locations, slug).db), { recursive: true });
+    await db.transaction((conn) => conn.run(`INSERT INTO workspaces VALUES ($slug, $name, $demo, now()::TIMESTAMP)`, { slug, name, demo }));
+  }
+  return registry;
+}
+
+/**
+ * A database of the single-workspace version kept its users, sessions and tokens itself:
+ * they move to the registry, every user keeping their role in the default workspace (its
+ * admins become server admins) and every token scoped to it.
+ */
+async function adoptLegacyAccess(registry: Database, legacyPath: string): Promise<void> {
+  if (!existsSync(legacyPath)) return;
+  const legacy = await openDatabase(legacyPath);
+  try {
+    await copyLegacyAccess(registry, legacy);
+  } finally {
+    legacy.close();
+  }
+}
+
+async function copyLegacyAccess(registry: Database, legacy: Database): Promise<void> {
+  const users = await legacy.query<{ name: string; role: string; password_hash: string }>(`SELECT name, role, password_hash FROM users`);
+  const sessions = await legacy.query<{ session_hash: string; user_name: string; created_at: string; expires_at: string }>(
+    `SELECT session_hash, user_name, created_at::VARCHAR AS created_at, expires_at::VARCHAR AS expires_at FROM sessions`
+  );
+  const tokens = await legacy.query<{ token_id: string; name: string; role: string; token_hash: string; created_at: string }>(
+    `SELECT token_id, name, role, token_hash, created_at::VARCHAR AS created_at FROM api_tokens`
+  );
+  await registry.transaction(async (conn) => {
+    for (const u of users) {
+      await conn.run(`INSERT OR REPLACE INTO users VALUES ($name, $hash, $admin, now()::TIMESTAMP)`, { name: u.name, hash: u.password_hash, admin: u.role === 'admin' });
+      await conn.run(`INSERT OR REPLACE INTO memberships VALUES ($name, 'default', $role)`, { name: u.name, role: u.role });
+    }
+    for (const s of sessions) await conn.run(`INSERT OR REPLACE INTO sessions VALUES ($h, $u, $c::TIMESTAMP, $e::TIMESTAMP)`, { h: s.session_hash, u: s.user_name, c: s.created_at, e: s.expires_at });
+    for (const t of tokens) {
+      await conn.run(`INSERT OR REPLACE INTO api_tokens VALUES ($id, $name, 'default', $role, $hash, $c::TIMESTAMP)`, { id: t.token_id, name: t.name, role: t.role, hash: t.token_hash, c: t.created_at });
+    }
+  });
+}
