@@ -132,6 +132,8 @@ export interface Workspaces {
   rename(slug: string, name: string, actor?: string): Promise<WorkspaceInfo>;
   /** Deletes the workspace's folder with everything in it; the default workspace cannot be deleted. */
   delete(slug: string, actor?: string): Promise<void>;
+  /** Records what changed the registry (workspaces, users, tokens) in its audit log. */
+  audit(actor: string, action: string, workspace: string | null, detail?: string | null): Promise<void>;
   /** Rebuilds a workspace from a backup folder into a database that does not exist yet (registering the slug when new). */
   restore(slug: string, dir: string, actor?: string): Promise<BackupManifest>;
   /** Which workspace's latest snapshot came from this source (besides `except`). */
@@ -245,6 +247,9 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
       rmSync(dirname(workspaceFiles(locations, slug).db), { recursive: true, force: true });
       await logRegistry(actor, 'delete workspace', slug);
     },
+    async audit(actor, action, workspace, detail = null) {
+      await logRegistry(actor, action, workspace, detail);
+    },
     async restore(slug, dir, actor = 'system') {
       if (!(await find(slug))) await registry.create(slug, { slug }, actor);
       if (opened.has(slug)) throw new ConflictError(`workspace ${slug} is open: restore into a new one`);
@@ -318,7 +323,8 @@ async function copyLegacyAccess(registry: Database, legacy: Database): Promise<v
     }
     for (const s of sessions) await conn.run(`INSERT OR REPLACE INTO sessions VALUES ($h, $u, $c::TIMESTAMP, $e::TIMESTAMP)`, { h: s.session_hash, u: s.user_name, c: s.created_at, e: s.expires_at });
     for (const t of tokens) {
-      await conn.run(`INSERT OR REPLACE INTO api_tokens VALUES ($id, $name, 'default', $role, $hash, $c::TIMESTAMP)`, { id: t.token_id, name: t.name, role: t.role, hash: t.token_hash, c: t.created_at });
+      await conn.run(`DELETE FROM api_tokens WHERE token_id = $id OR token_hash = $hash`, { id: t.token_id, hash: t.token_hash });
+      await conn.run(`INSERT INTO api_tokens VALUES ($id, $name, 'default', $role, $hash, $c::TIMESTAMP)`, { id: t.token_id, name: t.name, role: t.role, hash: t.token_hash, c: t.created_at });
     }
   });
 }

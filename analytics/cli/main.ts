@@ -158,11 +158,13 @@ const COMMANDS: Record<string, Command> = {
       const password = (await readStdin()).replace(/\r?\n$/, '');
       await registry.auth.addUser(name, password, { serverAdmin: values['server-admin'] });
       if (values.role) await registry.auth.grant(name, slugOf(values), values.role as 'viewer');
+      await registry.audit(cliActor(), 'add user', values.role ? slugOf(values) : null, `${name}${values['server-admin'] ? ' (server admin)' : ''}${values.role ? ` (${values.role})` : ''}`);
       console.log(`user ${name} saved${values['server-admin'] ? ' (server admin)' : ''}${values.role ? `, ${values.role} in ${slugOf(values)}` : ''}`);
       return 0;
     }
     if (verb === 'grant' && name && values.role) {
       await registry.auth.grant(name, slugOf(values), values.role === 'none' ? null : (values.role as 'viewer'));
+      await registry.audit(cliActor(), 'grant role', slugOf(values), `${name}: ${values.role}`);
       console.log(`user ${name}: ${values.role} in ${slugOf(values)}`);
       return 0;
     }
@@ -172,12 +174,13 @@ const COMMANDS: Record<string, Command> = {
   async token(registry, values, [verb, arg]) {
     if (verb === 'create' && arg && values.role) {
       const token = await registry.auth.createToken(arg, slugOf(values), values.role);
-      await (await registry.open(slugOf(values))).audit(cliActor(), 'create token', null, `${arg} (${values.role}), id ${token.slice(0, 10)}`);
+      await registry.audit(cliActor(), 'create token', slugOf(values), `${arg} (${values.role}), id ${token.slice(0, 10)}`);
       console.log(token);
       return 0;
     }
     if (verb === 'revoke' && arg) {
       if (!(await registry.auth.revokeToken(arg))) throw new BadParameterError('TOKEN_ID', `no token ${arg}`);
+      await registry.audit(cliActor(), 'revoke token', null, arg);
       console.log(`token ${arg} revoked`);
       return 0;
     }

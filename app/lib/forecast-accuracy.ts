@@ -3,7 +3,9 @@
  * WAPE row per figure) shaped for the page: one table row per quarter and snapshot with
  * every figure side by side, the WAPE per method, and the sentence naming the best one.
  */
-import type { ForecastAccuracyRow } from '../../analytics/metrics/forecast-accuracy';
+import type { MetricRows } from '../../analytics';
+
+type ForecastAccuracyRow = MetricRows['forecast-accuracy'];
 import { DEFAULT_LOCALE, formatPercent, formatPrecisePercent, formatQuarter } from './format';
 
 /** The metric's row (a type only: nothing of the engine reaches the browser). */

@@ -5,8 +5,7 @@
  * does not show (other fields, stages, leads, outcome rules more complex than one
  * equality) is carried over from the mapping it started from, unchanged.
  */
-import type { Condition, DealField, Mapping } from '../../analytics/ingest/mapping-format';
-import type { UploadInspection } from '../../analytics/ingest/mapping-upload';
+import type { Condition, DealField, Mapping, UploadInspection } from '../../analytics';
 import type { UploadProblem } from './upload';
 
 export type Inspection = UploadInspection;

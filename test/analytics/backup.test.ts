@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '../../analytics/schema';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup, restore } from '../../analytics/backup';
@@ -13,7 +14,7 @@ describe('backup and restore', () => {
     await ingestPaths(original, [join(FIXTURES, 'pipeline/a')], { asOf: '2024-06-30T12:00:00Z' });
     await ingestPaths(original, [join(FIXTURES, 'pipeline/b')], { asOf: '2024-07-31T12:00:00Z' });
     const manifest = await backup(original, join(dir, 'backup'));
-    expect(manifest).toMatchObject({ format: 'pipelens-backup', schema_version: 8, snapshots: [1, 2] });
+    expect(manifest).toMatchObject({ format: 'pipelens-backup', schema_version: SCHEMA_VERSION, snapshots: [1, 2] });
     expect(Object.keys(manifest.tables)).toEqual(expect.arrayContaining(['deal_rows', 'stage_event_rows', 'stage_visit_rows', 'lead_rows', 'snapshots']));
 
     await restore(join(dir, 'backup'), join(dir, 'restored.duckdb'));

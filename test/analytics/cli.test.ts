@@ -1,5 +1,6 @@
 /** The CLI as a user runs it: a child process, exit codes, stdout. */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +66,9 @@ describe('pipelens CLI', () => {
     expect(saved.code).toBe(0);
     expect(JSON.parse(saved.stdout)).toMatchObject({ format: 'pipelens-backup', snapshots: [1] });
     expect((await pipelens('restore', '--db', restored, backupDir)).code).toBe(0);
-    const [a, b] = await Promise.all([pipelens('metric', 'overview', '--db', db), pipelens('metric', 'overview', '--db', restored)]);
+    // one after the other: both databases sit in one data directory, whose registry one process holds at a time
+    const a = await pipelens('metric', 'overview', '--db', db);
+    const b = await pipelens('metric', 'overview', '--db', restored);
     expect(b.stdout).toBe(a.stdout);
     expect(await pipelens('restore', '--db', restored, backupDir)).toMatchObject({ code: 1 });
   });
@@ -80,9 +83,41 @@ describe('pipelens CLI', () => {
     expect((await pipelens('token', 'revoke', token.stdout.slice(0, 10), '--db', db)).code).toBe(0);
     expect((await pipelens('token', 'create', 'x', '--role', 'boss', '--db', db)).code).toBe(1);
     const { openDatabase } = await import('../../analytics/db');
-    const handle = await openDatabase(db);
-    const log = await handle.query<{ action: string }>(`SELECT action FROM audit_log ORDER BY logged_at`);
+    const handle = await openDatabase(join(dir, 'workspaces.duckdb'), async () => undefined); // the registry, as it is
+    const log = await handle.query<{ action: string; workspace: string | null }>(`SELECT action, workspace FROM registry_audit WHERE action NOT LIKE '%workspace' ORDER BY logged_at`);
     handle.close();
-    expect(log.map((l) => l.action)).toEqual(['add user', 'create token', 'revoke token']);
+    expect(log.map((l) => [l.action, l.workspace])).toEqual([
+      ['add user', 'default'],
+      ['create token', 'default'],
+      ['revoke token', null]
+    ]);
+  });
+
+  it('keeps workspaces apart: create, ingest and ask with --workspace, rename, delete', async () => {
+    const data = join(dir, 'many');
+    const created = await pipelens('workspace', 'create', 'Acme Corp', '--data', data);
+    expect(JSON.parse(created.stdout)).toMatchObject({ slug: 'acme-corp', name: 'Acme Corp', demo: false });
+    expect((await pipelens('ingest', '--data', data, '--workspace', 'acme-corp', '--as-of', '2024-08-15', join(FIXTURES, 'overview'))).code).toBe(0);
+    const acme = JSON.parse((await pipelens('metric', 'overview', '--data', data, '--workspace', 'acme-corp')).stdout);
+    expect(acme[0]).toMatchObject({ open_count: 3, open_amount: 35000 });
+    expect(JSON.parse((await pipelens('metric', 'overview', '--data', data)).stdout)).toEqual([]); // the default workspace is empty
+    expect(JSON.parse((await pipelens('workspace', 'rename', 'acme-corp', 'Acme', '--data', data)).stdout)).toMatchObject({ slug: 'acme-corp', name: 'Acme' });
+    const list = JSON.parse((await pipelens('workspace', 'list', '--data', data)).stdout);
+    expect(list.map((w: { slug: string; name: string }) => [w.slug, w.name])).toEqual([
+      ['default', 'Default'],
+      ['acme-corp', 'Acme']
+    ]);
+    expect(await pipelens('workspace', 'delete', 'default', '--data', data)).toMatchObject({ code: 1 });
+    expect((await pipelens('workspace', 'delete', 'acme-corp', '--data', data)).code).toBe(0);
+    expect(await pipelens('metric', 'overview', '--data', data, '--workspace', 'acme-corp')).toMatchObject({ code: 1, stderr: 'not found: workspace acme-corp\n' });
+    expect(existsSync(join(data, 'workspaces', 'acme-corp'))).toBe(false);
+  });
+
+  it('refuses another CRM\'s export beside a workspace\'s snapshots unless forced', async () => {
+    const hubspot = join(FIXTURES, 'hubspot', 'hubspot-crm-exports-all-deals-2024-07-01.csv');
+    const refused = await pipelens('ingest', '--db', db, hubspot);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^this upload is a hubspot export, while this workspace holds a salesforce export/);
+    expect((await pipelens('ingest', '--db', db, '--force', hubspot)).code).toBe(0);
   });
 });

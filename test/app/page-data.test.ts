@@ -5,49 +5,47 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../analytics/db';
-import { filterOptions } from '../../app/lib/server/page-data';
-import { visitDurations } from '../../app/lib/server/visit-durations';
-import { FIXTURES, ingestPaths, memoryDb } from '../helpers';
+import { FIXTURES } from '../helpers';
+import { openWorkspace, readInputPaths, type Workspace } from '../../analytics';
 
 describe('filter options and visits per pipeline', () => {
-  let db: Database;
+  let ws: Workspace;
   let hubspot: number;
   let salesforce: number;
   beforeAll(async () => {
-    process.env.PIPELENS_SETTINGS = join(FIXTURES, 'no-such-settings.json'); // the defaults, whatever data/settings.json holds
-    db = await memoryDb();
-    hubspot = (await ingestPaths(db, [join(FIXTURES, 'hubspot')])).snapshot.snapshot_id;
-    salesforce = (await ingestPaths(db, [join(FIXTURES, 'pipeline', 'a')], { asOf: '2024-07-01T00:00:00Z' })).snapshot.snapshot_id;
+    ws = await openWorkspace(':memory:');
+    hubspot = (await ws.ingest(readInputPaths([join(FIXTURES, 'hubspot')]))).snapshot.snapshot_id;
+    // two CRMs in one workspace only here, to compare their filter options side by side
+    salesforce = (await ws.ingest(readInputPaths([join(FIXTURES, 'pipeline', 'a')]), { asOf: '2024-07-01T00:00:00Z', force: true })).snapshot.snapshot_id;
   });
-  afterAll(() => db.close());
+  afterAll(() => ws.close());
 
   it('lists the pipelines of a snapshot with several, by name', async () => {
-    const options = await filterOptions(hubspot, db);
+    const options = await ws.filterOptions(hubspot);
     expect(options.pipelines).toEqual(['Renewals', 'Sales Pipeline']);
     expect(options.owners).toEqual(['Ann Lee', 'Bob Roy']);
   });
 
   it("lists the one pipeline of a Salesforce export ('default'), which the filter bar hides", async () => {
-    expect((await filterOptions(salesforce, db)).pipelines).toEqual(['default']);
+    expect((await ws.filterOptions(salesforce)).pipelines).toEqual(['default']);
   });
 
   it('has no pipeline before the first upload', async () => {
-    expect((await filterOptions(null, db)).pipelines).toEqual([]);
+    expect((await ws.filterOptions(null)).pipelines).toEqual([]);
   });
 
   it("gives the durations page only the chosen pipeline's stages and visits", async () => {
-    const byStage = (rows: Awaited<ReturnType<typeof visitDurations>>) =>
+    const byStage = (rows: Awaited<ReturnType<Workspace['visitDurations']>>) =>
       Object.fromEntries(rows.map((r) => [r.stage, { closed: r.is_closed, days: r.days }]));
     // Renewals: 201 Renewal due 05-01 09:00 → 06-01 09:00 (31 d), Quote sent 06-01 09:00 → 06-30 10:00 (29.0 d);
     // 202 Renewal due 06-01 09:00 → 06-15 11:00 (14.1 d); 203 Renewal due 05-10 09:00 → 06-15 12:00 (36 d 3 h, 36.1); 202 and 204 ongoing.
-    expect(byStage(await visitDurations(db, hubspot, { pipeline: 'Renewals' }))).toEqual({
+    expect(byStage(await ws.visitDurations(hubspot, { pipeline: 'Renewals' }))).toEqual({
       'Renewal due': { closed: false, days: [14.1, 31, 36.1] },
       'Quote sent': { closed: false, days: [29] },
       'Closed won': { closed: true, days: [] },
       'Closed lost': { closed: true, days: [] }
     });
-    const sales = byStage(await visitDurations(db, hubspot, { pipeline: 'Sales Pipeline' }));
+    const sales = byStage(await ws.visitDurations(hubspot, { pipeline: 'Sales Pipeline' }));
     expect(Object.keys(sales).sort()).toEqual([
       'Appointment scheduled',
       'Closed lost',

@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openDatabase } from '../../analytics/db';
-import { loadDemoIfEmpty } from '../../analytics/demo';
+import { dataLocations, openWorkspaces } from '../../analytics';
 import { freePort } from '../browser/harness';
 
 export const PAGES = ['/', '/trends', '/funnel', '/win-rates', '/sources', '/stuck-deals', '/durations', '/forecast', '/snapshots', '/deals', '/settings'];
@@ -16,13 +15,12 @@ export const PAGES = ['/', '/trends', '/funnel', '/win-rates', '/sources', '/stu
 export async function measurePageLoads(runs: number): Promise<{ page: string; first: number; median: number }[] | null> {
   if (!existsSync(resolve('build/index.js'))) return null;
   const dir = mkdtempSync(join(tmpdir(), 'pipelens-pages-'));
-  const dbPath = join(dir, 'demo.duckdb');
-  const db = await openDatabase(dbPath);
-  await loadDemoIfEmpty(db);
-  db.close();
+  const registry = await openWorkspaces(dataLocations({ data: dir }, {}));
+  await registry.start({ demo: true });
+  await registry.close();
   const port = await freePort();
   const child = spawn(process.execPath, [resolve('build/index.js')], {
-    env: { ...process.env, PIPELENS_DB: dbPath, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, PIPELENS_DATA: dir, PIPELENS_DB: '', PIPELENS_SETTINGS: '', PIPELENS_MAPPINGS: '', PORT: String(port), HOST: '127.0.0.1' },
     stdio: 'ignore'
   });
   const url = `http://127.0.0.1:${port}`;
@@ -45,9 +43,10 @@ export async function measurePageLoads(runs: number): Promise<{ page: string; fi
     await time('/signin');
     const results = [];
     for (const page of PAGES) {
-      const first = await time(page);
+      const path = `/w/demo${page === '/' ? '' : page}`;
+      const first = await time(path);
       const times = [];
-      for (let i = 0; i < runs; i++) times.push(await time(page));
+      for (let i = 0; i < runs; i++) times.push(await time(path));
       times.sort((a, b) => a - b);
       results.push({ page, first, median: times[Math.floor(times.length / 2)] });
     }

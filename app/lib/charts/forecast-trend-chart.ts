@@ -1,5 +1,7 @@
 import * as Plot from '@observablehq/plot';
-import type { ForecastTrendRow } from '../../../analytics/metrics/forecast-trend';
+import type { MetricRows } from '../../../analytics';
+
+type ForecastTrendRow = MetricRows['forecast-trend'];
 import { DEFAULT_LOCALE, formatAmount, formatDate, formatDay, formatQuarter } from '../format';
 import { WON_COLOR } from '../stage-colors';
 import { amountAxis, CHART_STYLE, chartWidth, paragraph, type ChartOptions } from './chart-common';

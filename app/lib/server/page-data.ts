@@ -4,7 +4,7 @@
  * errors into the page's 4xx.
  */
 import { error, redirect } from '@sveltejs/kit';
-import { readFilters, type PageFilters } from '$lib/filters';
+import { FILTER_KEYS, readFilters, type FilterKey, type PageFilters } from '$lib/filters';
 import { NotFoundError, type FilterOptions, type MetricName, type MetricParams, type MetricResult, type MetricRows, type Workspace } from '../../../analytics';
 import { statusOf } from './edge';
 
@@ -43,15 +43,22 @@ export interface ReportPage {
   /** the snapshot shown; null when the workspace has none yet */
   id: number | null;
   options: FilterOptions;
+  /** A metric on the snapshot resolved for this request (a `snapshot` in the params is replaced by its id). */
+  metric<N extends MetricName>(name: N, params: MetricParams): Promise<MetricResult<MetricRows[N]>>;
 }
 
-/** The skeleton every report page's load shares: workspace, filters from the URL, the snapshot resolved once, filter options. */
-export async function reportPage({ locals, url }: { locals: Locals; url: URL }): Promise<ReportPage> {
+/**
+ * The skeleton every report page's load shares: the workspace, the filters from the URL
+ * (`keys`: the ones the page offers), the snapshot resolved once for the whole request
+ * (so "latest" cannot move between two metrics of one page), and the filter options.
+ */
+export async function reportPage({ locals, url }: { locals: Locals; url: URL }, keys: readonly FilterKey[] = FILTER_KEYS): Promise<ReportPage> {
   const { ws } = pageWorkspace(locals);
-  const filters = readFilters(url);
+  const filters = readFilters(url, keys);
   const id = await snapshotId(ws, filters.snapshot);
   const options = await filterOptions(ws, id);
-  return { ws, filters, id, options };
+  const pinned = (params: MetricParams): MetricParams => (id === null ? params : { ...params, snapshot: String(id) });
+  return { ws, filters, id, options, metric: (name, params) => metric(ws, name, pinned(params)) };
 }
 
 /**

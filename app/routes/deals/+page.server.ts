@@ -1,15 +1,15 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { apiOf, readFilters, type DealFilters } from '$lib/filters';
-import { filterOptions, metric, pageWorkspace, snapshotId } from '$lib/server';
+import { apiOf, type DealFilters } from '$lib/filters';
+import { reportPage } from '$lib/server';
 
 /** Rows sent to the page; the CSV link has them all. */
 const SHOWN = 200;
 const STATUSES = ['open', 'won', 'lost', 'closed'] as const;
 
 export const load: PageServerLoad = async ({ url, locals }) => {
-  const { ws } = pageWorkspace(locals);
-  const filters = readFilters(url);
+  const page = await reportPage({ locals, url });
+  const { filters, options } = page;
   const get = (k: string) => url.searchParams.get(k)?.trim() || undefined;
   const status = get('status');
   const dateField = get('date_field');
@@ -22,10 +22,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
     forecast_category: get('forecast_category'),
     date_field: dateField as DealFilters['date_field']
   };
-  const id = await snapshotId(ws, filters.snapshot);
   const { workspace, ...pageFilters } = filters;
   const params: Record<string, string | undefined> = { ...pageFilters, ...drill };
-  const [result, options] = await Promise.all([metric(ws, 'deals', params), filterOptions(ws, id)]);
+  const result = await page.metric('deals', params);
   const rows = result.rows;
   const query = new URLSearchParams(Object.entries({ ...params, format: 'csv' }).filter((e): e is [string, string] => !!e[1])).toString();
   return {

@@ -2,10 +2,11 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { stageDurationChart, type DurationChartRow } from '$lib/charts/stage-duration-chart';
 import { metricParams } from '$lib/filters';
-import { metric, onePipelineAtATime, pageChart, parseFiscalQuarter, reportPage, type StageVisits } from '$lib/server';
+import { onePipelineAtATime, pageChart, parseFiscalQuarter, reportPage, type StageVisits } from '$lib/server';
 
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws, filters, id, options } = await reportPage({ locals, url });
+  const page = await reportPage({ locals, url });
+  const { ws, filters, id, options } = page;
   onePipelineAtATime(url, options);
   let { from, to } = filters;
   if (filters.period) {
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     ({ from, to } = q);
   }
   const [result, visits, { locale }] = await Promise.all([
-    metric(ws, 'stage-durations', metricParams(filters)),
+    page.metric('stage-durations', metricParams(filters)),
     id === null ? Promise.resolve([] as StageVisits[]) : ws.visitDurations(id, { from, to, owner: filters.owner, lead_source: filters.lead_source, type: filters.type, pipeline: filters.pipeline }),
     parent()
   ]);

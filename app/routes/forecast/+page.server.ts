@@ -3,19 +3,20 @@ import { forecastChart, type ForecastChartRow } from '$lib/charts/forecast-chart
 import { forecastTrendChart, type ForecastTrendChartRow } from '$lib/charts/forecast-trend-chart';
 import { apiOf, metricParams, toQuery } from '$lib/filters';
 import type { AccuracyMetricRow } from '$lib/forecast-accuracy';
-import { metric, pageChart, reportPage } from '$lib/server';
+import { pageChart, reportPage } from '$lib/server';
 
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws, filters, options } = await reportPage({ locals, url });
+  const page = await reportPage({ locals, url });
+  const { filters, options } = page;
   const api = apiOf(filters.workspace);
   const params = metricParams(filters);
   // The quarter whose forecast is followed across snapshots: its own parameter, else the period filter, else the snapshot's quarter.
   const trendQuarter = url.searchParams.get('trend_quarter')?.trim().toUpperCase() || filters.period;
   const trendParams = metricParams(filters, ['owner', 'lead_source', 'type', 'pipeline'], { period: trendQuarter });
   const [result, accuracy, trend, { locale }] = await Promise.all([
-    metric(ws, 'forecast', params),
-    metric(ws, 'forecast-accuracy', params),
-    metric(ws, 'forecast-trend', trendParams),
+    page.metric('forecast', params),
+    page.metric('forecast-accuracy', params),
+    page.metric('forecast-trend', trendParams),
     parent()
   ]);
   const rows = result.rows;

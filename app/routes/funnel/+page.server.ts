@@ -1,14 +1,15 @@
 import type { PageServerLoad } from './$types';
 import { funnelChart, type FunnelChartRow } from '$lib/charts/funnel-chart';
 import { metricParams } from '$lib/filters';
-import { metric, onePipelineAtATime, pageChart, reportPage } from '$lib/server';
+import { onePipelineAtATime, pageChart, reportPage } from '$lib/server';
 
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws, filters, options } = await reportPage({ locals, url });
+  const page = await reportPage({ locals, url });
+  const { filters, options } = page;
   onePipelineAtATime(url, options);
   const [funnel, leads, { locale }] = await Promise.all([
-    metric(ws, 'funnel', metricParams(filters)),
-    metric(ws, 'lead-funnel', metricParams(filters, ['period', 'from', 'to', 'owner', 'lead_source'])),
+    page.metric('funnel', metricParams(filters)),
+    page.metric('lead-funnel', metricParams(filters, ['period', 'from', 'to', 'owner', 'lead_source'])),
     parent()
   ]);
   const rows = funnel.rows;

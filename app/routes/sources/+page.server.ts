@@ -1,11 +1,12 @@
 import type { PageServerLoad } from './$types';
 import { sourceChart, type SourceChartRow } from '$lib/charts/source-chart';
 import { metricParams } from '$lib/filters';
-import { metric, pageChart, reportPage } from '$lib/server';
+import { pageChart, reportPage } from '$lib/server';
 
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws, filters, options } = await reportPage({ locals, url });
-  const [result, { locale }] = await Promise.all([metric(ws, 'source-conversion', metricParams(filters)), parent()]);
+  const page = await reportPage({ locals, url });
+  const { filters, options } = page;
+  const [result, { locale }] = await Promise.all([page.metric('source-conversion', metricParams(filters)), parent()]);
   const rows = result.rows;
   const chartRows: SourceChartRow[] = rows.map((r) => ({
     lead_source: r.lead_source,

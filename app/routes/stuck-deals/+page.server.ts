@@ -1,19 +1,18 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { STUCK_REASONS, stuckReasonsChart, type StuckReasonRow } from '$lib/charts/stuck-reasons-chart';
-import { apiOf, metricParams, readFilters, toQuery } from '$lib/filters';
-import { filterOptions, metric, pageWorkspace, renderChart, snapshotId } from '$lib/server';
+import { apiOf, metricParams, toQuery } from '$lib/filters';
+import { renderChart, reportPage } from '$lib/server';
 
 const FIELDS = ['pipeline', 'owner', 'lead_source', 'type'] as const;
 
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws } = pageWorkspace(locals);
-  const filters = readFilters(url, FIELDS);
+  const page = await reportPage({ locals, url }, FIELDS);
+  const { filters, options } = page;
   const reason = url.searchParams.get('reason')?.trim() || undefined;
   if (reason && !STUCK_REASONS.some((r) => r.reason === reason)) error(400, `reason must be one of ${STUCK_REASONS.map((r) => r.reason).join(', ')}`);
-  const id = await snapshotId(ws, filters.snapshot);
   const params = metricParams(filters, FIELDS);
-  const [result, options, { locale }] = await Promise.all([metric(ws, 'stuck-deals', params), filterOptions(ws, id), parent()]);
+  const [result, { locale }] = await Promise.all([page.metric('stuck-deals', params), parent()]);
   const all = result.rows;
   const summary: StuckReasonRow[] = STUCK_REASONS.map((r) => {
     const hit = all.filter((d) => d.reasons.includes(r.reason));

@@ -1,22 +1,20 @@
 import type { PageServerLoad } from './$types';
 import { trendGroups, trendsChart, type TrendsBy, type TrendsChartRow, type TrendsMeasure } from '$lib/charts/trends-chart';
-import { apiOf, metricParams, readFilters, toQuery } from '$lib/filters';
-import { filterOptions, metric, pageChart, pageWorkspace, snapshotId } from '$lib/server';
+import { apiOf, metricParams, toQuery } from '$lib/filters';
+import { pageChart, reportPage } from '$lib/server';
 
 const FIELDS = ['pipeline', 'owner', 'lead_source', 'type'] as const;
 
 /** Open pipeline across snapshots, by stage or forecast category, as amount or deal count. */
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws } = pageWorkspace(locals);
-  const filters = readFilters(url, FIELDS);
+  const page = await reportPage({ locals, url }, FIELDS);
+  const { filters, options } = page;
   const by: TrendsBy = url.searchParams.get('by') === 'forecast_category' ? 'forecast_category' : 'stage';
   const measure: TrendsMeasure = url.searchParams.get('measure') === 'count' ? 'count' : 'amount';
-  const id = await snapshotId(ws, filters.snapshot);
   const params = metricParams(filters, FIELDS, { by });
-  const [result, stages, options, { locale, snapshots }] = await Promise.all([
-    metric(ws, 'trends', params),
-    metric(ws, 'open-pipeline', metricParams(filters, ['pipeline'])),
-    filterOptions(ws, id),
+  const [result, stages, { locale, snapshots }] = await Promise.all([
+    page.metric('trends', params),
+    page.metric('open-pipeline', metricParams(filters, ['pipeline'])),
     parent()
   ]);
   const rows: TrendsChartRow[] = result.rows.map((r) => ({

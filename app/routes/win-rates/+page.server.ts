@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { winRateBarsChart, winRateTrendChart, type WinRateChartRow } from '$lib/charts/win-rate-charts';
 import { metricParams } from '$lib/filters';
-import { metric, renderChart, reportPage, type WinRateRow } from '$lib/server';
+import { renderChart, reportPage, type WinRateRow } from '$lib/server';
 
 const DIMENSIONS = [
   { by: 'owner', title: 'Win rate by owner' },
@@ -13,14 +13,15 @@ const toChart = (rows: WinRateRow[], key: string): WinRateChartRow[] =>
   rows.map((r) => ({ group: String(r[key] ?? '(none)'), won: r.won, lost: r.lost, win_rate_count: r.win_rate_count, win_rate_amount: r.win_rate_amount }));
 
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws, filters, options } = await reportPage({ locals, url });
+  const page = await reportPage({ locals, url });
+  const { filters, options } = page;
   const params = metricParams(filters);
   const [all, quarter, owner, source, type, { locale }] = await Promise.all([
-    metric(ws, 'win-rates', params),
-    metric(ws, 'win-rates', { ...params, by: 'quarter' }),
-    metric(ws, 'win-rates', { ...params, by: 'owner' }),
-    metric(ws, 'win-rates', { ...params, by: 'lead_source' }),
-    metric(ws, 'win-rates', { ...params, by: 'type' }),
+    page.metric('win-rates', params),
+    page.metric('win-rates', { ...params, by: 'quarter' }),
+    page.metric('win-rates', { ...params, by: 'owner' }),
+    page.metric('win-rates', { ...params, by: 'lead_source' }),
+    page.metric('win-rates', { ...params, by: 'type' }),
     parent()
   ]);
   const base = { currency: options.corporate_currency, locale, filters };

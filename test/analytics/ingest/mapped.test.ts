@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RejectedFileError } from '../../../analytics/errors';
 import { ingest } from '../../../analytics/ingest/ingest';
 import { parseMapping } from '../../../analytics/ingest/mapping';
+import { savedMappings } from '../../../analytics/mappings';
 import { computeMetric } from '../../../analytics/metrics';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
 import { FIXTURES, SHARED_DATA, dumpTables, memoryDb } from '../../helpers';
@@ -37,14 +38,15 @@ describe('mapped files', () => {
     const { snapshot } = await ingest(db, [csv], { format: 'mapped', mapping: noStages, settings: DEFAULT_SETTINGS, asOf: '2025-03-31' });
     expect([snapshot.counts.deals, snapshot.counts.open_deals]).toEqual([5, 1]); // E1; E4 is lost by the rule on its stage
     const closedOnly = { ...EURO, name: 'closed-only', deals: { ...EURO.deals!, outcome: {}, stages: [{ stage: 'Closed', closed: true }] } };
-    const second = await ingest(db, [csv], { format: 'mapped', mapping: closedOnly, settings: DEFAULT_SETTINGS, asOf: '2025-03-31' });
+    // another mapping is another source: loaded beside the first only when forced
+    const second = await ingest(db, [csv], { format: 'mapped', mapping: closedOnly, settings: DEFAULT_SETTINGS, asOf: '2025-03-31', force: true });
     expect([second.snapshot.counts.deals, second.snapshot.counts.open_deals]).toEqual([5, 2]); // E1, E4 open; E2, E3, E5 closed (lost)
     db.close();
   });
 
   it('finds the saved Maven mapping by its headers, and gives win rates per agent as counted from the file', async () => {
     const db = await memoryDb();
-    const { snapshot } = await ingest(db, [file(MAVEN)], { settings: DEFAULT_SETTINGS, asOf: '2017-12-31' });
+    const { snapshot } = await ingest(db, [file(MAVEN)], { settings: DEFAULT_SETTINGS, savedMappings: savedMappings('data/mappings'), asOf: '2017-12-31' });
     expect([snapshot.crm, snapshot.counts.deals]).toEqual(['mapped', 8800]);
     // Independent figure: the file has no quotes, so each line splits on commas; column 2 is sales_agent, column 5 deal_stage
     const expected = new Map<string, { won: number; lost: number }>();

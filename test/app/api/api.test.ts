@@ -172,3 +172,57 @@ describe('HTTP API', () => {
     expect(n).toBe(0);
   });
 });
+
+describe('workspaces over HTTP', () => {
+  let workspaces: Awaited<ReturnType<typeof tempWorkspaces>>;
+  const post = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  beforeAll(async () => {
+    workspaces = await tempWorkspaces();
+  });
+  afterAll(() => workspaces.cleanup());
+
+  it('creates (201), lists, shows, renames and deletes (204) a workspace', async () => {
+    const { api } = workspaces;
+    const created = await api.request('/api/workspaces', post({ name: 'Acme Corp' }));
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ slug: 'acme-corp', name: 'Acme Corp', demo: false });
+    expect((await (await api.request('/api/workspaces')).json()).map((w: { slug: string }) => w.slug)).toEqual(['default', 'acme-corp']);
+    expect(await (await api.request('/api/workspaces/acme-corp')).json()).toMatchObject({ name: 'Acme Corp' });
+    const renamed = await api.request('/api/workspaces/acme-corp', { ...post({ name: 'Acme' }), method: 'PATCH' });
+    expect(await renamed.json()).toMatchObject({ slug: 'acme-corp', name: 'Acme' });
+    expect((await api.request('/api/workspaces', post({ name: '' }))).status).toBe(400);
+    expect((await api.request('/api/workspaces', post(['not', 'an object']))).status).toBe(400);
+    expect((await api.request('/api/workspaces/acme-corp', { method: 'DELETE' })).status).toBe(204);
+    expect((await api.request('/api/workspaces/acme-corp')).status).toBe(404);
+    expect((await api.request('/api/w/acme-corp/snapshots')).status).toBe(404);
+    expect((await api.request('/api/workspaces/default', { method: 'DELETE' })).status).toBe(409);
+  });
+
+  it('answers the old addresses from the default workspace, byte for byte', async () => {
+    const { api } = workspaces;
+    const zip = zipSync({ 'Opportunity.csv': readFileSync(join(FIXTURES, 'overview/Opportunity.csv')), 'CurrencyType.csv': readFileSync(join(FIXTURES, 'overview/CurrencyType.csv')) });
+    expect((await api.request('/api/snapshots?as_of=2024-08-15', { method: 'POST', body: zip, headers: { 'content-type': 'application/zip' } })).status).toBe(201);
+    for (const path of ['/snapshots', '/snapshots/1', '/metrics/overview', '/metrics/open-pipeline?format=csv', '/metrics/win-rates?by=owner', '/mappings', '/settings']) {
+      const [old, scoped] = await Promise.all([api.request(`/api${path}`), api.request(`/api/w/default${path}`)]);
+      expect([path, old.status]).toEqual([path, 200]);
+      expect(await old.text()).toBe(await scoped.text());
+    }
+  });
+
+  it("answers 409 to an upload from another CRM than the workspace's, and loads it with force=1", async () => {
+    const { api } = workspaces;
+    const hubspot = () => {
+      const body = new FormData();
+      body.append('files', new File([readFileSync(join(FIXTURES, 'hubspot', 'hubspot-crm-exports-all-deals-2024-07-01.csv'))], 'hubspot-crm-exports-all-deals-2024-07-01.csv'));
+      return body;
+    };
+    const db = await workspaces.defaultDb();
+    const before = await dumpTables(db);
+    const refused = await api.request('/api/snapshots', { method: 'POST', body: hubspot() });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error).toMatch(/^this upload is a hubspot export, while this workspace holds a salesforce export/);
+    expect(await dumpTables(db)).toBe(before);
+    const forced = await api.request('/api/snapshots?force=1', { method: 'POST', body: hubspot() });
+    expect(forced.status).toBe(201);
+  });
+});
