@@ -23,7 +23,14 @@ export interface UploadProblem {
 
 export type UploadOutcome =
   | { kind: 'created' | 'duplicate'; snapshot: UploadedSnapshot }
-  | { kind: 'rejected'; status: number; error: string; problems: UploadProblem[] };
+  | {
+      kind: 'rejected';
+      status: number;
+      error: string;
+      problems: UploadProblem[];
+      /** 409: the upload looks like another organisation's data; the workspace it seems to belong to, if any */
+      belongsTo?: string | null;
+    };
 
 export const ACCEPT = '.csv,.zip,text/csv,application/zip';
 
@@ -72,5 +79,6 @@ export function toOutcome(status: number, text: string): UploadOutcome {
   }
   const error = typeof json?.error === 'string' ? json.error : status === 413 ? 'The upload is too large.' : `The server answered ${status}.`;
   const problems = Array.isArray(json?.problems) ? (json.problems as UploadProblem[]) : [];
-  return { kind: 'rejected', status, error, problems };
+  const belongsTo = typeof json?.belongs_to === 'string' ? json.belongs_to : null;
+  return { kind: 'rejected', status, error, problems, ...(status === 409 ? { belongsTo } : {}) };
 }

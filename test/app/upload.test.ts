@@ -13,6 +13,12 @@ describe('upload outcome', () => {
     expect(toOutcome(422, JSON.stringify({ error: 'rejected: 1 problem', problems }))).toEqual({ kind: 'rejected', status: 422, error: 'rejected: 1 problem', problems });
   });
 
+  it('reads a refusal of mixed data with the workspace it seems to belong to', () => {
+    const error = "this upload is a hubspot export, while this workspace holds a salesforce export; it looks like workspace acme's data. …";
+    expect(toOutcome(409, JSON.stringify({ error, belongs_to: 'acme' }))).toEqual({ kind: 'rejected', status: 409, error, problems: [], belongsTo: 'acme' });
+    expect(toOutcome(409, JSON.stringify({ error, belongs_to: null }))).toMatchObject({ belongsTo: null });
+  });
+
   it('survives an answer that is not JSON', () => {
     expect(toOutcome(413, 'Payload Too Large')).toEqual({ kind: 'rejected', status: 413, error: 'The upload is too large.', problems: [] });
     expect(toOutcome(502, '')).toEqual({ kind: 'rejected', status: 502, error: 'The server answered 502.', problems: [] });

@@ -7,6 +7,7 @@ import {
   BadParameterError,
   DEFAULT_WORKSPACE,
   ForbiddenError,
+  MixedDataError,
   NotFoundError,
   OPEN_PRINCIPAL,
   RejectedFileError,
@@ -121,6 +122,7 @@ export function createApi({ workspaces, authRequired = () => authEnabled() }: Ap
     const body: Record<string, unknown> = { error: err.message };
     if (err instanceof RejectedFileError) body.problems = err.problems;
     if (err instanceof BadParameterError) body.parameter = err.parameter;
+    if (err instanceof MixedDataError) body.belongs_to = err.belongsTo;
     return c.json(body, status as 400);
   });
   return api;
