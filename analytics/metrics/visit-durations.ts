@@ -5,16 +5,10 @@
  * began in the period. Values travel as parameters; the filter SQL is the engine's.
  */
 import type { Database } from '../db';
+import type { Filters } from './metric';
 import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams } from './sql';
 
-export interface VisitFilters {
-  from?: string;
-  to?: string;
-  owner?: string;
-  lead_source?: string;
-  type?: string;
-  pipeline?: string;
-}
+export type VisitFilters = Pick<Filters, 'from' | 'to' | 'owner' | 'lead_source' | 'type' | 'pipeline'>;
 
 export interface StageVisits {
   stage: string;

@@ -46,13 +46,19 @@ describe('workspaces', () => {
     cleanup();
   });
 
-  it('gives two workspaces with the same deal ids and stage names each their own figures', async () => {
+  /** Two workspaces holding the same three deals (D1 open, D2 won, D3 lost) at different amounts. */
+  async function acmeAndGlobex() {
     await registry.create('Acme');
     await registry.create('Globex');
     const acme = await registry.open('acme');
     const globex = await registry.open('globex');
     await acme.ingest([opportunities([100, 200, 300])], { asOf: AS_OF });
     await globex.ingest([opportunities([1000, 2000, 5000])], { asOf: AS_OF });
+    return { acme, globex };
+  }
+
+  it('gives two workspaces with the same deal ids and stage names each their own figures', async () => {
+    const { acme, globex } = await acmeAndGlobex();
     // by hand: open = D1; won = D2; lost = D3
     expect((await acme.metric('overview')).rows[0]).toMatchObject({ open_count: 1, open_amount: 100 });
     expect((await globex.metric('overview')).rows[0]).toMatchObject({ open_count: 1, open_amount: 1000 });
@@ -63,12 +69,7 @@ describe('workspaces', () => {
   });
 
   it('keeps stage settings apart: a setting made in one workspace changes none of another', async () => {
-    await registry.create('Acme');
-    await registry.create('Globex');
-    const acme = await registry.open('acme');
-    const globex = await registry.open('globex');
-    await acme.ingest([opportunities([100, 200, 300])], { asOf: AS_OF });
-    await globex.ingest([opportunities([1000, 2000, 5000])], { asOf: AS_OF });
+    const { acme, globex } = await acmeAndGlobex();
     const before = await answers(globex);
     // Prospecting is 10% by Salesforce's standard stages: D1's weighted share 100 × 10% = 10, then 100 × 50% = 50
     expect((await acme.metric('forecast', { period: 'FY2024Q3' })).rows[0]).toMatchObject({ weighted: 200 + 10 });

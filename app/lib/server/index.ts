@@ -36,16 +36,18 @@ export { crossSiteWrite, SESSION_COOKIE, statusOf, workspaceOfPath } from './edg
 export { engineError, filterOptions, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';
 export { pageChart, renderChart } from './render-chart';
 
+import type { MetricRows } from '../../../analytics';
+
 /** Row types of the metrics the pages show, by metric name. */
-export type FunnelRow = import('../../../analytics').MetricRows['funnel'];
-export type LeadFunnelRow = import('../../../analytics').MetricRows['lead-funnel'];
-export type DealRow = import('../../../analytics').MetricRows['deals'];
-export type ForecastRow = import('../../../analytics').MetricRows['forecast'];
-export type ForecastAccuracyRow = import('../../../analytics').MetricRows['forecast-accuracy'];
-export type ForecastTrendRow = import('../../../analytics').MetricRows['forecast-trend'];
-export type OpenPipelineRow = import('../../../analytics').MetricRows['open-pipeline'];
-export type OverviewRow = import('../../../analytics').MetricRows['overview'];
-export type StageDurationRow = import('../../../analytics').MetricRows['stage-durations'];
-export type StuckDealRow = import('../../../analytics').MetricRows['stuck-deals'];
-export type TrendRow = import('../../../analytics').MetricRows['trends'];
-export type WinRateRow = import('../../../analytics').MetricRows['win-rates'];
+export type FunnelRow = MetricRows['funnel'];
+export type LeadFunnelRow = MetricRows['lead-funnel'];
+export type DealRow = MetricRows['deals'];
+export type ForecastRow = MetricRows['forecast'];
+export type ForecastAccuracyRow = MetricRows['forecast-accuracy'];
+export type ForecastTrendRow = MetricRows['forecast-trend'];
+export type OpenPipelineRow = MetricRows['open-pipeline'];
+export type OverviewRow = MetricRows['overview'];
+export type StageDurationRow = MetricRows['stage-durations'];
+export type StuckDealRow = MetricRows['stuck-deals'];
+export type TrendRow = MetricRows['trends'];
+export type WinRateRow = MetricRows['win-rates'];
