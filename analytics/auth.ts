@@ -45,7 +45,8 @@ export const OPEN_PRINCIPAL: Principal = { name: 'anonymous', serverAdmin: true,
 /** The principal's role in a workspace; null when they have none there (the workspace is then not theirs to see). */
 export function actorIn(principal: Principal, workspace: string): Actor | null {
   if (principal.serverAdmin) return { name: principal.name, role: 'admin' };
-  const role = principal.roles[workspace];
+  // own keys only: a slug such as `constructor` must not find Object's
+  const role = Object.hasOwn(principal.roles, workspace) ? principal.roles[workspace] : undefined;
   return role ? { name: principal.name, role } : null;
 }
 

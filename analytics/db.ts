@@ -20,13 +20,8 @@ export interface Database {
   close(): void;
 }
 
-export const DEFAULT_DB_PATH = 'data/pipelens.duckdb';
-
-export function resolveDbPath(flag?: string): string {
-  return flag || process.env.PIPELENS_DB || DEFAULT_DB_PATH;
-}
-
-const opened = new Map<string, Promise<Database>>();
+/** Open databases by path; `token` tells an entry from a later one of the same path. */
+const opened = new Map<string, { token: object; db: Promise<Database> }>();
 
 type Migrate = (conn: DuckDBConnection) => Promise<unknown>;
 
@@ -35,18 +30,32 @@ type Migrate = (conn: DuckDBConnection) => Promise<unknown>;
  * workspace's database is migrated to the workspace schema; the server's registry
  * passes its own migrations.
  */
-export function openDatabase(path: string = resolveDbPath(), migrations: Migrate = migrate): Promise<Database> {
-  if (path === ':memory:') return createDatabase(path, migrations);
-  let db = opened.get(path);
-  if (!db) {
-    db = createDatabase(path, migrations);
-    opened.set(path, db);
-    db.catch(() => opened.delete(path));
+export function openDatabase(path: string, migrations: Migrate = migrate): Promise<Database> {
+  if (path === ':memory:') return createDatabase(path, migrations, {});
+  let entry = opened.get(path);
+  if (!entry) {
+    const token = {};
+    entry = { token, db: createDatabase(path, migrations, token) };
+    opened.set(path, entry);
+    entry.db.catch(() => forget(path, token));
   }
-  return db;
+  return entry.db;
 }
 
-async function createDatabase(path: string, migrations: Migrate): Promise<Database> {
+/**
+ * The next openDatabase of this path makes a new instance, while whoever holds this one
+ * may still finish with it (a deleted workspace's folder was moved away; a new workspace
+ * may take its place).
+ */
+export function forgetDatabase(path: string): void {
+  opened.delete(path);
+}
+
+function forget(path: string, token: object): void {
+  if (opened.get(path)?.token === token) opened.delete(path);
+}
+
+async function createDatabase(path: string, migrations: Migrate, token: object): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
   // Perfect-hash aggregates are off: a read during a concurrent upload once failed with
@@ -87,7 +96,7 @@ async function createDatabase(path: string, migrations: Migrate): Promise<Databa
     query: <T = Row>(sql: string, params?: Params) => withConnection((conn) => queryRows<T>(conn, sql, params)),
     close() {
       instance.closeSync();
-      opened.delete(path);
+      forget(path, token);
     }
   };
   await withConnection((conn) => migrations(conn));

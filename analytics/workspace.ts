@@ -1,6 +1,7 @@
 import { audit, auditLog, type Actor, type AuditEntry } from './auth';
 import { backup, type BackupManifest } from './backup';
 import { openDatabase, type Database, type Row } from './db';
+import { ConflictError } from './errors';
 import { filterOptions, type FilterOptions } from './filter-options';
 import { ingest, type IngestOptions, type IngestResult, type UploadSource } from './ingest/ingest';
 import type { InputFile } from './ingest/inputs';
@@ -29,8 +30,8 @@ export interface WorkspaceDeps {
   slug?: string;
   /** settings to use instead of reading files.settings */
   settings?: Settings;
-  /** which other workspace holds snapshots from a source (the mixing guard names it) */
-  ownerOf?: (source: UploadSource) => Promise<string | null>;
+  /** which other workspace (of those `visible`) holds snapshots from a source: the mixing guard names it */
+  ownerOf?: (source: UploadSource, visible?: (slug: string) => boolean) => Promise<string | null>;
 }
 
 export type WorkspaceIngestOptions = Omit<IngestOptions, 'settings' | 'savedMappings' | 'ownerOf' | 'mapping'> & {
@@ -38,6 +39,8 @@ export type WorkspaceIngestOptions = Omit<IngestOptions, 'settings' | 'savedMapp
   mapping?: string | Mapping;
   /** who uploads, for the audit log */
   actor?: Actor | string;
+  /** the workspaces the uploader may see: a refusal of mixed data names no other */
+  visible?: (slug: string) => boolean;
 };
 
 /**
@@ -74,6 +77,10 @@ export interface Workspace {
   audit(actor: Actor | string, action: string, snapshot?: number | null, detail?: string | null): Promise<void>;
   auditLog(): Promise<AuditEntry[]>;
   health(): Promise<{ schema_version: number; snapshots: number }>;
+  /** Where the latest snapshot's export came from (its CRM, org or mapping); null before the first. */
+  latestSource(): Promise<{ crm: string; key: string | null } | null>;
+  /** Resolves once the writes queued so far are done. */
+  idle(): Promise<void>;
   close(): void;
 }
 
@@ -113,8 +120,9 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
       await audit(db, actor, 'delete snapshot', id);
     },
     async ingest(uploads, opts = {}) {
-      const { actor, mapping, ...rest } = opts;
-      const result = await ingest(db, uploads, { ...rest, mapping: named(mapping), settings, savedMappings: mappings(), ownerOf: deps.ownerOf });
+      const { actor, mapping, visible, ...rest } = opts;
+      const ownerOf = deps.ownerOf && ((source: UploadSource) => deps.ownerOf!(source, visible));
+      const result = await ingest(db, uploads, { ...rest, mapping: named(mapping), settings, savedMappings: mappings(), ownerOf });
       if (actor) {
         const names = uploads.map((f) => f.name).join(', ');
         await audit(db, actor, result.created ? 'upload' : 'upload (already loaded)', result.snapshot.snapshot_id, names);
@@ -123,7 +131,7 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
     },
     settings: () => settings,
     async replaceSettings(next, actor, detail) {
-      if (!files.settings) throw new Error(`workspace ${slug} has no settings file to write`);
+      if (!files.settings) throw new ConflictError(`workspace ${slug} keeps no settings file`);
       saveSettings(next, files.settings);
       settings = next;
       await applyStageOverrides(db, next);
@@ -133,7 +141,7 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
     mappings,
     mapping: (ref) => loadMapping(ref, files.mappings ?? '\0'),
     async saveMapping(name, mapping, actor) {
-      if (!files.mappings) throw new Error(`workspace ${slug} has no mappings folder`);
+      if (!files.mappings) throw new ConflictError(`workspace ${slug} keeps no mappings folder`);
       const saved = saveMapping(name, mapping, files.mappings);
       await audit(db, actor, 'save mapping', null, saved.name);
       return saved;
@@ -151,6 +159,11 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
       const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM snapshots');
       return { schema_version: SCHEMA_VERSION, snapshots: n };
     },
+    async latestSource() {
+      const [latest] = await db.query<{ crm: string; key: string | null }>(`SELECT crm, source_key AS key FROM snapshots ORDER BY position DESC LIMIT 1`);
+      return latest ?? null;
+    },
+    idle: () => db.exclusive(async () => undefined),
     close: () => db.close()
   };
 }

@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as auth from './auth';
 import { restore, type BackupManifest } from './backup';
-import { openDatabase, queryRows, type Database } from './db';
+import { forgetDatabase, openDatabase, queryRows, type Database } from './db';
 import { loadDemo } from './demo';
 import { BadParameterError, ConflictError, NotFoundError } from './errors';
 import type { UploadSource } from './ingest/ingest';
@@ -136,8 +136,8 @@ export interface Workspaces {
   audit(actor: string, action: string, workspace: string | null, detail?: string | null): Promise<void>;
   /** Rebuilds a workspace from a backup folder into a database that does not exist yet (registering the slug when new). */
   restore(slug: string, dir: string, actor?: string): Promise<BackupManifest>;
-  /** Which workspace's latest snapshot came from this source (besides `except`). */
-  ownerOf(source: UploadSource, except: string): Promise<string | null>;
+  /** Which workspace's latest snapshot came from this org or mapping (besides `except`; only those `visible` says the asker may see). */
+  ownerOf(source: UploadSource, except: string, visible?: (slug: string) => boolean): Promise<string | null>;
   auth: {
     authenticate(credentials: auth.Credentials): Promise<auth.Principal | null>;
     signIn(name: string, password: string): Promise<{ session: string; principal: auth.Principal } | null>;
@@ -151,6 +151,8 @@ export interface Workspaces {
 }
 
 const registries = new Map<string, Promise<Workspaces>>();
+const RETIRED = '.deleted-';
+const RETIRE_AFTER_MS = 5_000;
 
 /** The registry of a data directory, one per process (a second call returns the same). */
 export function openWorkspaces(locations: DataLocations = dataLocations()): Promise<Workspaces> {
@@ -167,29 +169,52 @@ export function openWorkspaces(locations: DataLocations = dataLocations()): Prom
 async function createRegistry(locations: DataLocations, key: string): Promise<Workspaces> {
   const db = await openDatabase(locations.registry, migrateRegistry);
   const opened = new Map<string, Promise<Workspace>>();
+  /** deleted workspaces' folders waiting to be removed */
+  const retiring = new Set<() => void>();
+  /** slugs being deleted: opening them answers not found */
+  const deleting = new Set<string>();
+  // creations, renames and deletions one at a time: a slug or name is checked and taken in one step
+  let changes: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = changes.then(fn);
+    changes = run.catch(() => undefined);
+    return run;
+  };
 
   const rows = () =>
     db.query<WorkspaceInfo>(`SELECT slug, name, demo, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at FROM workspaces ORDER BY demo, slug = 'default' DESC, lower(name), slug`);
-  const find = async (slug: string) => (await rows()).find((w) => w.slug === slug) ?? null;
+  const find = async (slug: string) => (deleting.has(slug) ? null : ((await rows()).find((w) => w.slug === slug) ?? null));
+  const state = async (k: string) => (await db.query<{ value: string }>(`SELECT value FROM registry_state WHERE key = $k`, { k }))[0]?.value ?? null;
+  const setState = (k: string, value: string) =>
+    db.transaction(async (conn) => {
+      await conn.run(`DELETE FROM registry_state WHERE key = $k`, { k });
+      await conn.run(`INSERT INTO registry_state VALUES ($k, $value)`, { k, value });
+    });
   const logRegistry = (actor: string, action: string, workspace: string | null, detail: string | null = null) =>
     db.transaction((conn) => conn.run(`INSERT INTO registry_audit VALUES (now()::TIMESTAMP, $actor, $action, $workspace, $detail)`, { actor, action, workspace, detail }));
+  const nameTaken = async (name: string, except?: string) => (await rows()).some((w) => w.slug !== except && w.name.toLowerCase() === name.toLowerCase());
 
   const registry: Workspaces = {
     locations,
     async start({ demo = false } = {}) {
-      if (!(await find(DEFAULT_WORKSPACE))) {
-        await insert(DEFAULT_WORKSPACE, 'Default', false);
+      await claimDataDirectory();
+      sweepRetired();
+      if (!(await find(DEFAULT_WORKSPACE))) await insert(DEFAULT_WORKSPACE, 'Default', false);
+      // recorded once done, so an adoption that failed (the old database locked) is tried again
+      if (!(await state('legacy_adopted'))) {
         await adoptLegacyAccess(db, locations.defaults.db);
+        await setState('legacy_adopted', new Date().toISOString());
       }
-      const loadedBefore = (await db.query(`SELECT 1 FROM registry_state WHERE key = 'demo_loaded'`)).length > 0;
-      if (!demo || loadedBefore || (await find(DEMO_WORKSPACE))) return { demoSnapshots: 0 };
+      if (!demo || (await state('demo_loaded'))) return { demoSnapshots: 0 };
+      // a demo workspace without the mark is a load that did not finish: load it afresh
+      if (await find(DEMO_WORKSPACE)) await registry.delete(DEMO_WORKSPACE, 'demo loader');
       await insert(DEMO_WORKSPACE, 'Demo company (fictional)', true);
       try {
         const demoSnapshots = await loadDemo(await registry.open(DEMO_WORKSPACE));
-        await db.transaction((conn) => conn.run(`INSERT INTO registry_state VALUES ('demo_loaded', now()::VARCHAR)`));
+        await setState('demo_loaded', new Date().toISOString());
         return { demoSnapshots };
       } catch (err) {
-        await registry.delete(DEMO_WORKSPACE);
+        await registry.delete(DEMO_WORKSPACE, 'demo loader');
         throw err;
       }
     },
@@ -203,69 +228,95 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
       return info;
     },
     open(slug) {
+      if (deleting.has(slug)) return Promise.reject(new NotFoundError(`workspace ${slug}`));
       let ws = opened.get(slug);
       if (!ws) {
         ws = registry.info(slug).then(() =>
-          openWorkspace(workspaceFiles(locations, slug), { slug, ownerOf: (source) => registry.ownerOf(source, slug) })
+          openWorkspace(workspaceFiles(locations, slug), { slug, ownerOf: (source, visible) => registry.ownerOf(source, slug, visible) })
         );
         opened.set(slug, ws);
         ws.catch(() => opened.delete(slug));
       }
       return ws;
     },
-    async create(name, opts = {}, actor = 'system') {
-      const checked = checkName(name);
-      let slug = opts.slug ?? slugify(checked);
-      if (!SLUG.test(slug)) throw new BadParameterError('slug', 'lower case letters, digits and dashes, at most 40');
-      if (opts.slug && (await find(slug))) throw new ConflictError(`a workspace ${slug} exists`);
-      for (let n = 2; await find(slug); n++) slug = `${slugify(checked).slice(0, 36)}-${n}`;
-      if (existsSync(dirname(workspaceFiles(locations, slug).db)) && slug !== DEFAULT_WORKSPACE) {
-        throw new ConflictError(`the folder of workspace ${slug} exists but is not registered: move it away first`);
-      }
-      await insert(slug, checked, opts.demo ?? false);
-      await logRegistry(actor, 'create workspace', slug, checked);
-      return registry.info(slug);
-    },
-    async rename(slug, name, actor = 'system') {
-      const checked = checkName(name);
-      await registry.info(slug);
-      await db.transaction((conn) => conn.run(`UPDATE workspaces SET name = $name WHERE slug = $slug`, { slug, name: checked }));
-      await logRegistry(actor, 'rename workspace', slug, checked);
-      return registry.info(slug);
-    },
-    async delete(slug, actor = 'system') {
-      if (slug === DEFAULT_WORKSPACE) throw new ConflictError('the default workspace answers the addresses without /w/<slug>: delete its snapshots instead');
-      await registry.info(slug);
-      const ws = opened.get(slug);
-      opened.delete(slug);
-      await db.transaction(async (conn) => {
-        await conn.run(`DELETE FROM workspaces WHERE slug = $slug`, { slug });
-        await conn.run(`DELETE FROM memberships WHERE workspace = $slug`, { slug });
-        await conn.run(`DELETE FROM api_tokens WHERE workspace = $slug`, { slug });
-      });
-      if (ws) (await ws.catch(() => null))?.close();
-      rmSync(dirname(workspaceFiles(locations, slug).db), { recursive: true, force: true });
-      await logRegistry(actor, 'delete workspace', slug);
-    },
+    create: (name, opts = {}, actor = 'system') =>
+      oneAtATime(async () => {
+        const checked = checkName(name);
+        if (await nameTaken(checked)) throw new ConflictError(`a workspace is named ${JSON.stringify(checked)}`);
+        let slug = opts.slug ?? slugify(checked);
+        if (!SLUG.test(slug)) throw new BadParameterError('slug', 'lower case letters, digits and dashes, at most 40');
+        if (opts.slug && (await find(slug))) throw new ConflictError(`a workspace ${slug} exists`);
+        for (let n = 2; (await find(slug)) || deleting.has(slug); n++) slug = `${slugify(checked).slice(0, 36)}-${n}`;
+        if (existsSync(dirname(workspaceFiles(locations, slug).db))) {
+          throw new ConflictError(`the folder of workspace ${slug} exists but is not registered: move it away first`);
+        }
+        await insert(slug, checked, opts.demo ?? false);
+        await logRegistry(actor, 'create workspace', slug, checked);
+        return registry.info(slug);
+      }),
+    rename: (slug, name, actor = 'system') =>
+      oneAtATime(async () => {
+        const checked = checkName(name);
+        await registry.info(slug);
+        if (await nameTaken(checked, slug)) throw new ConflictError(`a workspace is named ${JSON.stringify(checked)}`);
+        await db.transaction((conn) => conn.run(`UPDATE workspaces SET name = $name WHERE slug = $slug`, { slug, name: checked }));
+        await logRegistry(actor, 'rename workspace', slug, checked);
+        return registry.info(slug);
+      }),
+    delete: (slug, actor = 'system') =>
+      oneAtATime(async () => {
+        if (slug === DEFAULT_WORKSPACE) throw new ConflictError('the default workspace answers the addresses without /w/<slug>: delete its snapshots instead');
+        await registry.info(slug);
+        deleting.add(slug);
+        try {
+          const ws = opened.get(slug);
+          opened.delete(slug);
+          await db.transaction(async (conn) => {
+            await conn.run(`DELETE FROM workspaces WHERE slug = $slug`, { slug });
+            await conn.run(`DELETE FROM memberships WHERE workspace = $slug`, { slug });
+            await conn.run(`DELETE FROM api_tokens WHERE workspace = $slug`, { slug });
+          });
+          await retire(dirname(workspaceFiles(locations, slug).db), (await ws?.catch(() => null)) ?? null);
+          await logRegistry(actor, 'delete workspace', slug);
+        } finally {
+          deleting.delete(slug);
+        }
+      }),
     async audit(actor, action, workspace, detail = null) {
       await logRegistry(actor, action, workspace, detail);
     },
     async restore(slug, dir, actor = 'system') {
-      if (!(await find(slug))) await registry.create(slug, { slug }, actor);
       if (opened.has(slug)) throw new ConflictError(`workspace ${slug} is open: restore into a new one`);
-      return restore(dir, workspaceFiles(locations, slug).db);
+      const created = !(await find(slug));
+      if (created) await registry.create(slug, { slug }, actor);
+      try {
+        return await restore(dir, workspaceFiles(locations, slug).db);
+      } catch (err) {
+        if (created) await registry.delete(slug, actor);
+        throw err;
+      }
     },
-    async ownerOf(source, except) {
+    async ownerOf(source, except, visible = () => true) {
+      if (!source.key) return null; // only a real org or mapping says whose data it is
       for (const w of await rows()) {
-        if (w.slug === except || !existsSync(workspaceFiles(locations, w.slug).db)) continue;
-        const [latest] = await (await registry.open(w.slug)).snapshots();
-        if (latest && latest.crm === source.crm && latest.source_key === source.key) return w.slug;
+        if (w.slug === except || !visible(w.slug) || !existsSync(workspaceFiles(locations, w.slug).db)) continue;
+        const latest = await (await registry.open(w.slug)).latestSource();
+        if (latest && latest.crm === source.crm && latest.key === source.key) return w.slug;
       }
       return null;
     },
     auth: {
       authenticate: (credentials) => auth.authenticate(db, credentials),
-      signIn: (name, password) => auth.signIn(db, name, password),
+      async signIn(name, password) {
+        const signed = await auth.signIn(db, name, password);
+        if (!signed) return null;
+        // recorded where the person's admins look: every workspace they have a role in, and the registry
+        await logRegistry(name, 'sign in', null);
+        for (const slug of Object.keys(signed.principal.roles)) {
+          if (await find(slug)) await (await registry.open(slug)).audit(name, 'sign in');
+        }
+        return signed;
+      },
       signOut: (session) => auth.signOut(db, session),
       addUser: (name, password, opts) => auth.addUser(db, name, password, opts),
       async grant(user, workspace, role) {
@@ -279,6 +330,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
       revokeToken: (id) => auth.revokeToken(db, id)
     },
     async close() {
+      for (const finish of [...retiring]) finish();
       for (const ws of opened.values()) (await ws.catch(() => null))?.close();
       opened.clear();
       db.close();
@@ -286,9 +338,55 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     }
   };
 
+  /**
+   * Takes a deleted workspace's folder out of the way at once (a new workspace may take its
+   * slug), then closes its database once the requests already running on it have had time
+   * to finish, and removes the folder; closing the registry finishes at once.
+   */
+  async function retire(folder: string, ws: Workspace | null): Promise<void> {
+    if (ws) forgetDatabase(ws.files.db);
+    if (!existsSync(folder)) return ws?.close();
+    const away = join(dirname(folder), `${RETIRED}${basename(folder)}-${Date.now()}`);
+    renameSync(folder, away);
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      retiring.delete(finish);
+      clearTimeout(timer);
+      ws?.close();
+      rmSync(away, { recursive: true, force: true });
+    };
+    retiring.add(finish);
+    await ws?.idle();
+    if (!retiring.has(finish)) return; // the registry closed meanwhile
+    timer = setTimeout(finish, ws ? RETIRE_AFTER_MS : 0);
+    timer.unref();
+  }
+
+  /** Folders of workspaces deleted by a process that stopped before removing them. */
+  function sweepRetired() {
+    const root = join(locations.dataDir, 'workspaces');
+    if (!existsSync(root)) return;
+    for (const name of readdirSync(root)) if (name.startsWith(RETIRED)) rmSync(join(root, name), { recursive: true, force: true });
+  }
+
   async function insert(slug: string, name: string, demo: boolean) {
     if (slug !== DEFAULT_WORKSPACE) mkdirSync(dirname(workspaceFiles(locations, slug).db), { recursive: true });
     await db.transaction((conn) => conn.run(`INSERT INTO workspaces VALUES ($slug, $name, $demo, now()::TIMESTAMP)`, { slug, name, demo }));
+  }
+
+  /**
+   * A data directory belongs to one default database: two `--db` files in one folder would
+   * otherwise share the registry, and the people and workspaces of one would reach the other.
+   */
+  async function claimDataDirectory() {
+    const mine = relative(resolve(locations.dataDir), resolve(locations.defaults.db));
+    const claimed = await state('default_db');
+    if (claimed === null) await setState('default_db', mine);
+    else if (claimed !== mine) {
+      throw new ConflictError(
+        `the data directory ${locations.dataDir} belongs to the default database ${claimed}; give ${locations.defaults.db} a data directory of its own (--data, PIPELENS_DATA)`
+      );
+    }
   }
   return registry;
 }

@@ -237,7 +237,7 @@ function chooseAdapter(files: { name: string; header: string[] }[], opts: Ingest
 /** A Salesforce Data Export is named WE_<org id>_<n>.zip: the org id says whose data it is. */
 export function orgIdOf(names: string[]): string | null {
   for (const name of names) {
-    const m = /^WE_(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)_/i.exec(name.split(/[\\/]/).pop() ?? '');
+    const m = /^[Ww][Ee]_(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)_/.exec(name.split(/[\\/]/).pop() ?? '');
     if (m) return `org:${m[1].slice(0, 15)}`;
   }
   return null;
@@ -248,18 +248,18 @@ const describeSource = (s: { crm: string; key: string | null }) =>
 
 /**
  * A workspace holds one organisation's snapshots: an upload from another CRM, another
- * Salesforce org or through another mapping than the latest snapshot's is refused
- * (MixedDataError) unless forced.
+ * Salesforce org or through another mapping than any snapshot the workspace holds is
+ * refused (MixedDataError) unless forced; the refusal names the latest snapshot's source.
  */
 async function refuseMixedSource(conn: DuckDBConnection, source: UploadSource, ownerOf?: (s: UploadSource) => Promise<string | null>): Promise<void> {
-  const [latest] = await queryRows<{ crm: string; key: string | null }>(
+  const held = await queryRows<{ crm: string; key: string | null }>(
     conn,
-    `SELECT crm, source_key AS key FROM snapshots ORDER BY position DESC LIMIT 1`
+    `SELECT crm, source_key AS key FROM snapshots GROUP BY crm, source_key ORDER BY max(position) DESC`
   );
-  if (!latest) return;
-  const differs = latest.crm !== source.crm || (latest.key !== null && source.key !== null && latest.key !== source.key);
-  if (!differs) return;
-  const difference = `this upload is ${describeSource(source)}, while this workspace holds ${describeSource(latest)}`;
+  // an export says whose it is when it names an org or a mapping; one that does not fits any of its CRM
+  const fits = (s: { crm: string; key: string | null }) => s.crm === source.crm && (s.key === null || source.key === null || s.key === source.key);
+  if (!held.length || held.some(fits)) return;
+  const difference = `this upload is ${describeSource(source)}, while this workspace holds ${describeSource(held[0])}`;
   throw new MixedDataError(difference, (await ownerOf?.(source)) ?? null);
 }
 

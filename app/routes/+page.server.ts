@@ -9,7 +9,7 @@ import { sparklineChart, type SparkPoint, type SparklineOptions } from '$lib/cha
 const SPARK_SNAPSHOTS = 12;
 
 export const load: PageServerLoad = async ({ url, request, locals }) => {
-  const { ws } = pageWorkspace(locals);
+  const { ws } = pageWorkspace({ locals, url });
   const snapshot = url.searchParams.get('snapshot') ?? undefined;
   const locale = localeFromAcceptLanguage(request.headers.get('accept-language'));
   const settings = ws.settings();

@@ -1,6 +1,6 @@
 /** The CLI as a user runs it: a child process, exit codes, stdout. */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,16 +61,19 @@ describe('pipelens CLI', () => {
 
   it('backs up to Parquet and restores into a new file with the same figures', async () => {
     const backupDir = join(dir, 'backup');
-    const restored = join(dir, 'restored.duckdb');
+    // a database file of its own folder: a data directory belongs to one default database
+    const restored = join(dir, 'restored', 'restored.duckdb');
     const saved = await pipelens('backup', '--db', db, backupDir);
     expect(saved.code).toBe(0);
     expect(JSON.parse(saved.stdout)).toMatchObject({ format: 'pipelens-backup', snapshots: [1] });
     expect((await pipelens('restore', '--db', restored, backupDir)).code).toBe(0);
-    // one after the other: both databases sit in one data directory, whose registry one process holds at a time
-    const a = await pipelens('metric', 'overview', '--db', db);
-    const b = await pipelens('metric', 'overview', '--db', restored);
+    const [a, b] = await Promise.all([pipelens('metric', 'overview', '--db', db), pipelens('metric', 'overview', '--db', restored)]);
     expect(b.stdout).toBe(a.stdout);
     expect(await pipelens('restore', '--db', restored, backupDir)).toMatchObject({ code: 1 });
+    // a second default database in a data directory that belongs to the first is refused
+    const stranger = await pipelens('metric', 'overview', '--db', join(dir, 'stranger.duckdb'));
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/^the data directory .* belongs to the default database cli\.duckdb/);
   });
 
   it('adds a user with a password from standard input and creates tokens, all audited', async () => {
@@ -110,7 +113,7 @@ describe('pipelens CLI', () => {
     expect(await pipelens('workspace', 'delete', 'default', '--data', data)).toMatchObject({ code: 1 });
     expect((await pipelens('workspace', 'delete', 'acme-corp', '--data', data)).code).toBe(0);
     expect(await pipelens('metric', 'overview', '--data', data, '--workspace', 'acme-corp')).toMatchObject({ code: 1, stderr: 'not found: workspace acme-corp\n' });
-    expect(existsSync(join(data, 'workspaces', 'acme-corp'))).toBe(false);
+    expect(readdirSync(join(data, 'workspaces'))).toEqual([]);
   });
 
   it('refuses another CRM\'s export beside a workspace\'s snapshots unless forced', async () => {

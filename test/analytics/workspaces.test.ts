@@ -6,7 +6,7 @@
  * workspace once.
  */
 import { zipSync } from 'fflate';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataLocations, MixedDataError, openWorkspaces, slugify, type Workspace, type Workspaces } from '../../analytics';
@@ -93,11 +93,33 @@ describe('workspaces', () => {
     expect((await registry.list()).map((w) => w.slug)).toEqual(['default', 'globex']);
   });
 
+  it('deletes a workspace that requests are opening meanwhile, and a new one of the same name starts empty', async () => {
+    for (let round = 0; round < 10; round++) {
+      await registry.create('Acme');
+      await (await registry.open('acme')).ingest([opportunities([100, 200, 300])], { asOf: AS_OF });
+      const opening = Array.from({ length: 5 }, () => registry.open('acme').then((ws) => ws.snapshots()).catch((e) => e));
+      await registry.delete('acme');
+      const answers = await Promise.all(opening);
+      for (const a of answers) expect(Array.isArray(a) || a.kind === 'not-found' || /closed/i.test(a.message)).toBe(true);
+      await registry.create('Acme');
+      expect(await (await registry.open('acme')).snapshots()).toEqual([]);
+      await registry.delete('acme');
+    }
+    expect((await registry.list()).map((w) => w.slug)).toEqual(['default']);
+  }, 60_000);
+
+  it('leaves no workspace behind when a restore fails', async () => {
+    await expect(registry.restore('newone', join(dir, 'no-such-backup'))).rejects.toThrow('has no manifest.json');
+    expect((await registry.list()).map((w) => w.slug)).toEqual(['default']);
+  });
+
   it('names workspaces by slug: unique, renamed without moving, the default kept', async () => {
     expect(slugify('Ünïcode & Sons, Ltd.')).toBe('unicode-sons-ltd');
     expect(slugify('***')).toBe('workspace');
     expect((await registry.create('Acme')).slug).toBe('acme');
-    expect((await registry.create('ACME')).slug).toBe('acme-2');
+    await expect(registry.create('ACME')).rejects.toThrow('a workspace is named "ACME"');
+    expect((await registry.create('ACME!')).slug).toBe('acme-2');
+    await expect(registry.rename('acme-2', 'acme')).rejects.toMatchObject({ kind: 'conflict' });
     expect(await registry.rename('acme-2', 'Acme Europe')).toMatchObject({ slug: 'acme-2', name: 'Acme Europe' });
     await expect(registry.create('  ')).rejects.toThrow('bad parameter name');
     await expect(registry.delete('default')).rejects.toMatchObject({ kind: 'conflict' });
@@ -106,27 +128,39 @@ describe('workspaces', () => {
 
   it("refuses an upload from another CRM, org or mapping than the workspace's, naming the workspace it seems to belong to, unless forced", async () => {
     await registry.create('Acme');
+    await registry.create('Globex');
     const hubspotFiles = readInputPaths([join(FIXTURES, 'hubspot')]);
     await (await registry.open('default')).ingest(hubspotFiles);
     const acme = await registry.open('acme');
     const org = (id: string, amounts: [number, number, number]) => ({ name: `WE_${id}_1.zip`, bytes: zipSync({ 'Opportunity.csv': opportunities(amounts).bytes }) });
+    await (await registry.open('globex')).ingest([org('00D000000000002AAA', [7, 8, 9])], { asOf: AS_OF });
     const first = await acme.ingest([org('00D000000000001AAA', [100, 200, 300])], { asOf: AS_OF });
     expect(first.snapshot.source_key).toBe('org:00D000000000001');
 
+    // a HubSpot export names no org: another CRM, but no workspace to point to
     const crm = await acme.ingest(hubspotFiles).catch((e) => e);
     expect(crm).toBeInstanceOf(MixedDataError);
     expect(crm.message).toBe(
-      "this upload is a hubspot export, while this workspace holds Salesforce org 00D000000000001; it looks like workspace default's data. Upload it to its own workspace, or load it here anyway with force=1 (CLI: --force)"
+      'this upload is a hubspot export, while this workspace holds Salesforce org 00D000000000001. Upload it to its own workspace, or load it here anyway with force=1 (CLI: --force)'
     );
-    expect(crm.belongsTo).toBe('default');
+    expect(crm.belongsTo).toBeNull();
     const otherOrg = await acme.ingest([org('00D000000000002AAA', [1, 2, 3])], { asOf: '2024-09-02T00:00:00Z' }).catch((e) => e);
-    expect(otherOrg).toMatchObject({ kind: 'conflict', belongsTo: null });
-    expect(otherOrg.message).toMatch(/^this upload is Salesforce org 00D000000000002, while this workspace holds Salesforce org 00D000000000001/);
-    expect((await acme.snapshots()).length).toBe(1);
+    expect(otherOrg).toMatchObject({ kind: 'conflict', belongsTo: 'globex' });
+    expect(otherOrg.message).toMatch(/^this upload is Salesforce org 00D000000000002, while this workspace holds Salesforce org 00D000000000001; it looks like workspace globex's data/);
+    // only a workspace the uploader may see is named
+    const hidden = await acme.ingest([org('00D000000000002AAA', [1, 2, 3])], { asOf: '2024-09-02T00:00:00Z', visible: (slug) => slug !== 'globex' }).catch((e) => e);
+    expect(hidden).toMatchObject({ kind: 'conflict', belongsTo: null });
+    // an org id is compared as Salesforce writes it: the same id in a lower-case file name is the same org
+    expect((await acme.ingest([{ ...org('00D000000000001AAA', [100, 200, 300]), name: 'we_00D000000000001AAA_2.zip' }], { asOf: '2024-09-03T00:00:00Z' })).created).toBe(true);
+    expect((await acme.snapshots()).length).toBe(2);
     // the same org's next export, and a plain export with no org in its name, are welcome
     expect((await acme.ingest([org('00D000000000001AAA', [150, 200, 300])], { asOf: '2024-09-08T00:00:00Z' })).created).toBe(true);
     expect((await acme.ingest([opportunities([160, 200, 300])], { asOf: '2024-09-15T00:00:00Z' })).created).toBe(true);
     expect((await acme.ingest(hubspotFiles, { force: true })).created).toBe(true);
+    // once forced in, the workspace holds both: either source's next export is welcome, a third CRM is not
+    expect((await acme.ingest([org('00D000000000001AAA', [170, 200, 300])], { asOf: '2024-09-22T00:00:00Z' })).created).toBe(true);
+    const pipedrive = readInputPaths([join(FIXTURES, 'pipedrive', 'deals-2024-07-01.csv')]);
+    await expect(acme.ingest(pipedrive)).rejects.toMatchObject({ kind: 'conflict' });
   });
 
   it('opens a database of the single-workspace version as the default workspace, with its users, sessions and tokens', async () => {
@@ -158,6 +192,33 @@ describe('workspaces', () => {
     expect(await db.query(`SELECT token_id, workspace, role FROM api_tokens`)).toEqual([{ token_id: 'pl_abcdefg', workspace: 'default', role: 'uploader' }]);
     expect(await db.query(`SELECT user_name FROM sessions`)).toEqual([{ user_name: 'vic' }]);
   });
+
+  it('tries the adoption of an old database again when it failed (the file unreadable, say)', async () => {
+    await registry.close();
+    rmSync(join(dir, 'workspaces.duckdb'));
+    const legacyPath = join(dir, 'pipelens.duckdb');
+    writeFileSync(legacyPath, 'not a database');
+    await expect(openWorkspaces(dataLocations({ data: dir }, {})).then((r) => ((registry = r), r.start()))).rejects.toThrow();
+    await registry.close();
+    rmSync(legacyPath);
+    const legacy = await openDatabase(legacyPath);
+    await legacy.query(`INSERT INTO users VALUES ('ann', 'admin', 'scrypt$x$y', now()::TIMESTAMP)`);
+    legacy.close();
+    registry = await openWorkspaces(dataLocations({ data: dir }, {}));
+    await registry.start();
+    const db = await openDatabase(join(dir, 'workspaces.duckdb'), async () => undefined);
+    expect(await db.query(`SELECT name, server_admin FROM users`)).toEqual([{ name: 'ann', server_admin: true }]);
+  });
+
+  it('loads the demo afresh when an earlier load did not finish', async () => {
+    const partial = await registry.create('Demo company (fictional)', { slug: 'demo', demo: true });
+    expect(partial.slug).toBe('demo');
+    await (await registry.open('demo')).ingest([opportunities([1, 2, 3])], { asOf: AS_OF });
+    expect((await registry.start({ demo: true })).demoSnapshots).toBe(8);
+    const snapshots = await (await registry.open('demo')).snapshots();
+    expect(snapshots.length).toBe(8);
+    expect(snapshots.every((s) => s.crm === 'salesforce' && s.as_of > '2026-01-01')).toBe(true);
+  }, 120_000);
 
   it('loads the demo company into its own workspace once: the default stays empty, and a deleted demo stays deleted', async () => {
     const { demoSnapshots } = await registry.start({ demo: true });

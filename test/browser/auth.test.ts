@@ -1,7 +1,8 @@
 /**
- * With PIPELENS_AUTH set, pages need a signed-in user: the overview sends an anonymous
- * visitor to the sign-in page, a wrong password is refused, the right one opens the
- * overview, and the audit page lists the sign-in.
+ * With PIPELENS_AUTH set, pages need a signed-in user: a page sends an anonymous visitor
+ * to the sign-in page, a wrong password is refused, the right one opens the page, and the
+ * audit page lists the sign-in. Users are the server's, roles per workspace: ann is an
+ * admin of the demo company's workspace only (the default workspace answers her 404).
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -19,7 +20,9 @@ describe('sign-in', () => {
 
   beforeAll(async () => {
     requireBuild();
-    execFileSync(process.execPath, [resolve('analytics/cli/bin.js'), 'user', 'add', 'ann', '--role', 'admin', '--db', db], { input: 'a long enough password\n' });
+    // the first start loads the demo company into workspace demo; a role there needs the workspace
+    await (await startServer(db)).stop();
+    execFileSync(process.execPath, [resolve('analytics/cli/bin.js'), 'user', 'add', 'ann', '--role', 'admin', '--workspace', 'demo', '--db', db], { input: 'a long enough password\n' });
     process.env.PIPELENS_AUTH = 'on';
     server = await startServer(db);
     browser = await launchBrowser(join(dir, 'chromium'));
@@ -36,7 +39,7 @@ describe('sign-in', () => {
     const page = await browser.newPage();
     const watch = watchPage(page);
     watch.expect('POST', '/signin', 400); // the wrong password
-    await page.goto(`${server.url}/funnel?period=FY2026Q3`);
+    await page.goto(`${server.demo}/funnel?period=FY2026Q3`);
     expect(new URL(page.url()).pathname).toBe('/signin');
     await page.fill('input[name=name]', 'ann');
     await page.fill('input[name=password]', 'not the password');
@@ -45,16 +48,18 @@ describe('sign-in', () => {
     expect(await page.getByRole('alert').textContent()).toContain('Wrong name or password');
     await page.fill('input[name=password]', 'a long enough password');
     await page.click('form[action="?/signin"] button');
-    await page.waitForURL(/\/funnel\?period=FY2026Q3$/);
+    await page.waitForURL(/\/w\/demo\/funnel\?period=FY2026Q3$/);
     const cookie = (await page.context().cookies()).find((c) => c.name === 'pipelens_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false });
     await page.click('nav >> text=Audit log');
-    await page.waitForURL(/\/audit$/);
+    await page.waitForURL(/\/w\/demo\/audit$/);
     expect(await page.locator('table').textContent()).toContain('sign in');
     await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
-    const api = await page.request.get(`${server.url}/api/snapshots`);
+    const api = await page.request.get(`${server.demoApi}/snapshots`);
     expect(api.status()).toBe(200);
-    expect((await fetch(`${server.url}/api/snapshots`)).status).toBe(401);
+    expect((await fetch(`${server.demoApi}/snapshots`)).status).toBe(401);
+    // no role in the default workspace: it answers 404, as one that does not exist
+    expect((await page.request.get(`${server.url}/api/snapshots`)).status()).toBe(404);
     await page.click('nav >> text=Sign out');
     await page.waitForURL(/\/signin$/);
     await page.goto(`${server.url}/`);

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticOpportunities } from '../helpers';
 import { freePort, requireBuild, tempDir } from './harness';
@@ -13,7 +13,8 @@ import { freePort, requireBuild, tempDir } from './harness';
 async function startBuild(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [resolve('build/index.js')], {
-    env: { ...process.env, PIPELENS_DB: dbPath, PORT: String(port), HOST: '127.0.0.1', BODY_SIZE_LIMIT: 'Infinity' },
+    // the default workspace is dbPath; its folder is the data directory (never an outer PIPELENS_DATA); no demo (plain `node build`)
+    env: { ...process.env, PIPELENS_DB: dbPath, PIPELENS_DATA: dirname(dbPath), PORT: String(port), HOST: '127.0.0.1', BODY_SIZE_LIMIT: 'Infinity' },
     stdio: 'ignore'
   });
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,6 @@
 /**
- * The report pages in a real browser against the built server with the demo company:
+ * The report pages in a real browser against the built server, in the demo company's
+ * workspace (/w/demo/…, its API at /api/w/demo/…):
  * each page opens without console errors or failed requests, one filter changes through
  * the filter bar (the URL follows), one drill-down opens the deals behind a figure, and
  * a screenshot of the page lands in test/browser/screenshots/ for a person to look at.
@@ -43,7 +44,7 @@ describe('report pages in Chromium', () => {
     await expect(page.getByTestId('deal-row').count()).resolves.toBeLessThan(rows);
     await page.getByRole('button', { name: /Close date/ }).click();
     await expect(page.locator('th[aria-sort="ascending"]').innerText()).resolves.toMatch(/Close date/);
-    await expect(page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).resolves.toContain('/api/metrics/deals?');
+    await expect(page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).resolves.toContain('/api/w/demo/metrics/deals?');
     await screenshot('deals.png');
     expect(watch.problems).toEqual([]);
   });
@@ -167,7 +168,7 @@ describe('report pages in Chromium', () => {
     const url = await drillDown(page.locator('[data-testid="kpi-open-pipeline"] .kpi-value a'), { snapshot: older!, status: 'open' });
     const listed = Number(/[\d,]+/.exec(await page.locator('[data-testid="deals-heading"] + p').innerText())![0].replace(/,/g, ''));
     expect(listed).toBeGreaterThan(0);
-    expect(url.pathname).toBe('/deals');
+    expect(url.pathname).toBe('/w/demo/deals');
     expect(watch.problems).toEqual([]);
   });
 

@@ -1,11 +1,12 @@
 /**
- * Browser-test plumbing: the real server (`pipelens serve` on the built app, which
- * loads the demo company into an empty database) on a free port, and Debian's Chromium
+ * Browser-test plumbing: the real server (`pipelens serve` on the built app, which on its
+ * first start loads the demo company into its own workspace, `demo`, beside an empty
+ * `default` workspace) on a free port, and Debian's Chromium
  * driven by playwright-core, with every console error, page error, failed request and
  * 4xx/5xx response collected so a test can insist there were none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,30 +39,72 @@ export function freePort(): Promise<number> {
   });
 }
 
+export const DEMO_SLUG = 'demo';
+
 export interface RunningServer {
   url: string;
   dbPath: string;
+  /** the data directory (the folder of dbPath): workspaces.duckdb, and workspaces/<slug>/ for every workspace but the default */
+  dataDir: string;
+  /** the demo workspace's pages: `${url}/w/demo` */
+  demo: string;
+  /** the demo workspace's API: `${url}/api/w/demo` */
+  demoApi: string;
   output: () => string;
   stop: () => Promise<void>;
 }
 
+export interface ServerOptions {
+  /** load the demo company on the first start (default true; false runs `serve --no-demo`) */
+  demo?: boolean;
+  timeoutMs?: number;
+}
+
 /**
- * `npx tsx analytics/cli/main.ts serve` in its own process group, ready when /api/health
- * answers. Its settings file and mappings folder sit beside the database, so a test that
- * saves settings or a mapping never writes the checkout's data/settings.json or data/mappings.
+ * A page path in a workspace: `/w/<slug>` + path (`/` and `/?…` become `/w/<slug>`,
+ * `/w/<slug>?…`); the default workspace (null or 'default') keeps the plain path.
  */
-export async function startServer(dbPath: string, timeoutMs = 90_000): Promise<RunningServer> {
+export function inWorkspace(slug: string | null | undefined, path: string): string {
+  if (!slug || slug === 'default') return path;
+  if (path === '/' || path.startsWith('/?')) return `/w/${slug}${path.slice(1)}`;
+  return `/w/${slug}${path}`;
+}
+
+/** The demo workspace's page path for a workspace-free path (`/funnel` → `/w/demo/funnel`). */
+export const inDemo = (path: string) => inWorkspace(DEMO_SLUG, path);
+
+/** A workspace's files in the data directory (the default's are the --db file and its neighbours). */
+export function workspaceDir(server: Pick<RunningServer, 'dataDir'>, slug: string): string {
+  return slug === 'default' ? server.dataDir : join(server.dataDir, 'workspaces', slug);
+}
+
+/**
+ * `npx tsx analytics/cli/main.ts serve --db dbPath` in its own process group, ready when
+ * /api/health answers. The folder of dbPath is the data directory (PIPELENS_DATA is set to
+ * it, so an outer one is never written): the registry, the default workspace (dbPath, its
+ * settings file and mappings folder beside it) and workspaces/<slug>/ for the others, the
+ * demo's included, so a test that saves settings or a mapping never writes the checkout's
+ * data/. Started again on the same dbPath, it finds the same workspaces.
+ */
+export async function startServer(dbPath: string, opts: number | ServerOptions = {}): Promise<RunningServer> {
+  const { demo = true, timeoutMs = 90_000 } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('npx', ['tsx', 'analytics/cli/main.ts', 'serve', '--db', dbPath, '--port', String(port)], {
+  const dataDir = dirname(dbPath);
+  const args = ['tsx', 'analytics/cli/main.ts', 'serve', '--db', dbPath, '--port', String(port), ...(demo ? [] : ['--no-demo'])];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PIPELENS_DATA: dataDir,
+    PIPELENS_SETTINGS: join(dataDir, 'settings.json'),
+    PIPELENS_MAPPINGS: join(dataDir, 'mappings')
+  };
+  delete env.PIPELENS_DEMO; // the demo is this function's choice, not the caller's shell's
+  delete env.PIPELENS_DB;
+  const child: ChildProcess = spawn('npx', args, {
     cwd: process.cwd(),
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PIPELENS_SETTINGS: join(dirname(dbPath), 'settings.json'),
-      PIPELENS_MAPPINGS: join(dirname(dbPath), 'mappings')
-    },
+    env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe']
   });
@@ -71,32 +114,60 @@ export async function startServer(dbPath: string, timeoutMs = 90_000): Promise<R
   let exited = false;
   child.once('exit', () => (exited = true));
 
-  const stop = () =>
-    new Promise<void>((res) => {
-      if (exited || child.pid === undefined) return res();
-      child.once('exit', () => res());
+  /** Whether any process of the group we started (npx, tsx, the server) is still running (zombies do not count). */
+  const groupAlive = (pgid: number) => {
+    if (!existsSync('/proc/self/stat')) {
       try {
-        process.kill(-child.pid, 'SIGTERM'); // the group we started: npx, tsx and the server
+        process.kill(-pgid, 0);
+        return true;
       } catch {
-        return res();
+        return false;
       }
-      setTimeout(() => {
-        if (!exited && child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+    }
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ')'
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return false;
+  };
+  /**
+   * SIGTERM to the group, SIGKILL after 5 s; resolves once every process of the group is
+   * gone (npx may exit before the server under it, which still holds the database files'
+   * locks: a restart on the same data directory would then fail to open them).
+   */
+  const stop = async () => {
+    const pgid = child.pid;
+    if (pgid === undefined || !groupAlive(pgid)) return;
+    try {
+      process.kill(-pgid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const killAt = Date.now() + 5000;
+    while (groupAlive(pgid)) {
+      if (Date.now() > killAt) {
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          // already gone
         }
-      }, 5000).unref();
-    });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`the server exited before answering:\n${log}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.ok) return { url, dbPath, output: () => log, stop };
+      if (res.ok) return { url, dbPath, dataDir, demo: `${url}/w/${DEMO_SLUG}`, demoApi: `${url}/api/w/${DEMO_SLUG}`, output: () => log, stop };
     } catch {
       // not listening yet
     }
@@ -164,7 +235,8 @@ export interface BrowserSession {
 }
 
 /**
- * For a test file: the built server on a fresh database (demo loaded) and one watched
+ * For a test file: the built server on a fresh data directory (the demo company in
+ * workspace `demo`, the default workspace empty) and one watched
  * Chromium page, started before the tests and removed after. Fields fill in at beforeAll.
  */
 export function useBrowserSession(): BrowserSession {
@@ -195,16 +267,24 @@ export function useBrowserSession(): BrowserSession {
   return session;
 }
 
-/** Steps on the report pages of a session: open a page, pick a filter, follow a drill-down to /deals. */
-export function reportPage(session: BrowserSession) {
+/**
+ * Steps on the report pages of a session's workspace (the demo's unless another slug is
+ * given; 'default' for the plain paths): open a page, pick a filter, follow a drill-down
+ * to that workspace's /deals.
+ */
+export function reportPage(session: BrowserSession, workspace: string = DEMO_SLUG) {
+  /** this workspace's page path for a workspace-free one (`/funnel` → `/w/demo/funnel`) */
+  const path = (p: string) => inWorkspace(workspace, p);
+
   /** Waits until the page is hydrated (every server chart replaced by the live one). */
   async function hydrated() {
     await session.page.waitForFunction(() => !document.querySelector('.plot-server') && document.documentElement.dataset.hydrated !== 'no');
   }
 
-  async function open(path: string) {
+  /** Opens a workspace-free path in this workspace: `/funnel` is `/w/demo/funnel`, `/` is `/w/demo`. */
+  async function open(p: string) {
     await session.page.mouse.move(0, 0);
-    await session.page.goto(`${session.server.url}${path}`, { waitUntil: 'networkidle' });
+    await session.page.goto(`${session.server.url}${path(p)}`, { waitUntil: 'networkidle' });
     await hydrated();
   }
 
@@ -225,7 +305,7 @@ export function reportPage(session: BrowserSession) {
   async function drillDown(link: Locator, keeps: Record<string, string>) {
     const page = session.page;
     await link.click();
-    await page.waitForURL((url) => url.pathname === '/deals');
+    await page.waitForURL((url) => url.pathname === path('/deals'));
     await page.waitForLoadState('networkidle');
     const url = new URL(page.url());
     for (const [k, v] of Object.entries(keeps)) expect(url.searchParams.get(k), k).toBe(v);
@@ -233,5 +313,5 @@ export function reportPage(session: BrowserSession) {
     return url;
   }
 
-  return { open, hydrated, chooseFilter, drillDown };
+  return { open, hydrated, chooseFilter, drillDown, path };
 }

@@ -1,6 +1,7 @@
 /**
  * Deal, owner, stage and source names carrying HTML and script are shown as text on
- * every page: nothing runs, and the deals page shows the names as written.
+ * every page: nothing runs, and the deals page shows the names as written. The file goes
+ * into the default workspace (plain /api/… and page paths), not the demo company's.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

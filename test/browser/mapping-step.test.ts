@@ -1,6 +1,7 @@
 /**
  * The upload page's mapping step in Chromium against the built server (mappings saved in
- * a temporary folder): a CSV in no known format is refused, "Map its columns" proposes a
+ * a temporary folder), in the default workspace (plain /snapshots and /api/…: the demo
+ * company's workspace gets no unrelated data): a CSV in no known format is refused, "Map its columns" proposes a
  * mapping and previews the first rows as read, the edited mapping is saved and the file
  * uploaded through it; the same file uploaded again is recognised by its headers.
  */
@@ -17,7 +18,8 @@ let watch: PageWatch;
 beforeAll(() => {
   ({ page, watch } = session);
 });
-const { open } = reportPage(session);
+/** the default workspace's pages: the uploads here are not the demo company's */
+const { open } = reportPage(session, 'default');
 
 /** The preview's first row, field → the cell's text. */
 async function firstPreviewRow(): Promise<Record<string, string>> {
@@ -87,6 +89,7 @@ describe('mapping step in Chromium', () => {
     // The mapping was saved: the same file is now read without the mapping step (the same content: already loaded).
     const saved = (await (await fetch(`${session.server.url}/api/mappings`)).json()) as { name: string }[];
     expect(saved.map((m) => m.name)).toEqual(['euro-deals']);
+    expect(await (await fetch(`${session.server.demoApi}/mappings`)).json()).toEqual([]); // the default workspace's own, not the demo's
     const [again] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/snapshots') && r.request().method() === 'POST'),
       page.getByTestId('upload-input').setInputFiles(EURO_DEALS)

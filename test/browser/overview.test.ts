@@ -1,14 +1,16 @@
 /**
  * End to end in a real browser: the built app served by `pipelens serve` (demo company
- * loaded into an empty database), the overview, an upload of the real Salesforce Data
- * Export through the file input, the new snapshot's overview, and a rejected upload.
+ * loaded into its own workspace, the default workspace empty), the demo's overview, an
+ * upload of the real Salesforce Data Export through the file input of the default
+ * workspace (not the demo's: it is another company's data), the new snapshot's overview,
+ * and a rejected upload.
  * Screenshots land in test/browser/screenshots/ (git-ignored) for a person to look at.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, tempDir, useBrowserSession, type PageWatch } from './harness';
+import { inWorkspace, removeDir, tempDir, useBrowserSession, type PageWatch } from './harness';
 
 const EXPORT_DIR = resolve(process.cwd(), '../shared/data/salesforce-data-export');
 
@@ -20,10 +22,14 @@ beforeAll(() => {
 });
 const screenshot = (name: string) => session.screenshot(name);
 
-/** Waits until the page is hydrated, so clicks and uploads go through the app's handlers. */
-async function open(path: string) {
+/**
+ * Opens a workspace-free path in a workspace (the demo's unless 'default' is given: the
+ * plain paths) and waits until the page is hydrated, so clicks and uploads go through the
+ * app's handlers.
+ */
+async function open(path: string, workspace = 'demo') {
   await page.mouse.move(0, 0); // no hovered link left preloading from the previous page
-  await page.goto(`${session.server.url}${path}`, { waitUntil: 'networkidle' });
+  await page.goto(`${session.server.url}${inWorkspace(workspace, path)}`, { waitUntil: 'networkidle' });
   await page.waitForFunction(() => document.querySelector('.plot-live svg, .plot-live figure') !== null || !document.querySelector('.plot-server'));
 }
 
@@ -58,9 +64,10 @@ describe('overview and snapshots in Chromium', () => {
   let uploadedId = 0;
 
   it('uploads the Salesforce Data Export CSVs and lists the new snapshot', async () => {
-    await open('/snapshots');
+    const demoBefore = await (await fetch(`${session.server.demoApi}/snapshots`)).text();
+    await open('/snapshots', 'default');
     const rowsBefore = await page.getByTestId('snapshot-row').count();
-    expect(rowsBefore).toBeGreaterThan(0);
+    expect(rowsBefore).toBe(0); // the default workspace starts empty: the demo has its own
     const files = readdirSync(EXPORT_DIR)
       .filter((f) => f.toLowerCase().endsWith('.csv'))
       .map((f) => join(EXPORT_DIR, f));
@@ -74,12 +81,14 @@ describe('overview and snapshots in Chromium', () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="snapshot-row"]').length === n, rowsBefore + 1);
     await expect(page.locator(`[data-testid="snapshot-row"] a[href="/?snapshot=${uploadedId}"]`).count()).resolves.toBe(1);
     await screenshot('snapshots.png');
+    // the demo company's workspace did not get it
+    expect(await (await fetch(`${session.server.demoApi}/snapshots`)).text()).toBe(demoBefore);
     expect(watch.problems).toEqual([]);
   });
 
   it('shows the overview of the uploaded snapshot', async () => {
     expect(uploadedId).toBeGreaterThan(0);
-    await open(`/?snapshot=${uploadedId}`);
+    await open(`/?snapshot=${uploadedId}`, 'default');
     await expect(page.locator('h1 + p').innerText()).resolves.toContain(`Snapshot #${uploadedId}`);
     await expect(page.locator('#snapshot-select').inputValue()).resolves.toBe(String(uploadedId));
     // The real export: 13 open deals worth 2,115,000 (no currency in the export).
@@ -99,7 +108,7 @@ describe('overview and snapshots in Chromium', () => {
         'Id,Name,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate\n' +
           '006000000000001AAA,Acme,Prospecting,1000,not-a-date,0,0,2024-01-02 10:00:00\n'
       );
-      await open('/snapshots');
+      await open('/snapshots', 'default');
       const rowsBefore = await page.getByTestId('snapshot-row').count();
       watch.expect('POST', '/api/snapshots', 422);
       await page.getByTestId('upload-input').setInputFiles(bad);

@@ -1,7 +1,8 @@
 /**
- * The pipeline filter in a real browser. The demo company has one pipeline (no Pipeline
- * select); the HubSpot fixture (test/fixtures/hubspot: Sales Pipeline and Renewals) is
- * uploaded through the API, and its funnel narrowed to Renewals: only Renewals' stages
+ * The pipeline filter in a real browser. The demo company (workspace demo) has one
+ * pipeline (no Pipeline select); the HubSpot fixture (test/fixtures/hubspot: Sales
+ * Pipeline and Renewals) is uploaded through the API into the default workspace (another
+ * company's data: not into the demo's), and its funnel narrowed to Renewals: only Renewals' stages
  * show, and a bar opens the Renewals deals that reached its stage, the pipeline kept.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -11,7 +12,9 @@ import { FIXTURES } from '../helpers';
 import { reportPage, useBrowserSession } from './harness';
 
 const session = useBrowserSession();
-const { open, chooseFilter, drillDown } = reportPage(session);
+const demo = reportPage(session);
+/** the default workspace's pages (plain paths), where the HubSpot fixture goes */
+const { open, chooseFilter, drillDown } = reportPage(session, 'default');
 let snapshot: string;
 
 beforeAll(async () => {
@@ -25,7 +28,7 @@ beforeAll(async () => {
 
 describe('pipeline filter in Chromium', () => {
   it('is not offered for the demo company, which has one pipeline', async () => {
-    await open('/funnel');
+    await demo.open('/funnel');
     await expect(session.page.locator('#filter-owner').count()).resolves.toBe(1);
     await expect(session.page.locator('#filter-pipeline').count()).resolves.toBe(0);
     await expect(session.page.getByTestId('pipeline-hint').count()).resolves.toBe(0);

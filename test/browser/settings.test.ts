@@ -1,11 +1,13 @@
 /**
- * The settings page: an admin marks an open stage lost and saves; every snapshot's open
- * pipeline drops by that stage's deals at once, and the page shows what the export said.
+ * The settings page of the demo company's workspace: an admin marks an open stage lost and
+ * saves; every snapshot's open pipeline drops by that stage's deals at once, and the page
+ * shows what the export said. The settings are the demo workspace's own (its folder's
+ * settings.json): the default workspace's are untouched.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useBrowserSession } from './harness';
+import { useBrowserSession, workspaceDir } from './harness';
 
 interface OpenRow { stage: string; deals: number }
 
@@ -15,7 +17,7 @@ describe('settings page', () => {
   it('applies a stage outcome to every snapshot without re-uploading', async () => {
     const { page, server, watch } = session;
     const openByStage = async (snapshot: string) => {
-      const res = await fetch(`${server.url}/api/metrics/trends?snapshot=${snapshot}`);
+      const res = await fetch(`${server.demoApi}/metrics/trends?snapshot=${snapshot}`);
       return ((await res.json()).rows as (OpenRow & { snapshot_id: number; open_count: number })[]).map((r) => ({ snapshot: r.snapshot_id, stage: r.stage, deals: r.open_count }));
     };
     const before = await openByStage('latest');
@@ -23,7 +25,7 @@ describe('settings page', () => {
     expect(negotiation.length).toBeGreaterThan(1);
     expect(negotiation.every((r) => r.deals > 0)).toBe(true);
 
-    await page.goto(`${server.url}/settings`);
+    await page.goto(`${server.demo}/settings`);
     const outcome = page.getByLabel('Outcome of Negotiation/Review');
     await expect(outcome.inputValue()).resolves.toBe('open');
     await outcome.selectOption('lost');
@@ -39,22 +41,23 @@ describe('settings page', () => {
     const after = await openByStage('latest');
     expect(after.filter((r) => r.stage === 'Negotiation/Review')).toEqual([]);
     expect(after).toEqual(before.filter((r) => r.stage !== 'Negotiation/Review'));
-    // the settings file beside the database holds just the change
-    const file = join(dirname(server.dbPath), 'settings.json');
+    // the settings file beside the demo workspace's database holds just the change; the default workspace's has none
+    const file = join(workspaceDir(server, 'demo'), 'settings.json');
     expect(existsSync(file)).toBe(true);
     expect(JSON.parse(readFileSync(file, 'utf8')).stages).toEqual([{ stage: 'Negotiation/Review', is_closed: true, is_won: false }]);
+    expect(existsSync(join(workspaceDir(server, 'default'), 'settings.json'))).toBe(false);
     expect(watch.problems).toEqual([]);
   });
 
   it('merges a renamed stage into another in every snapshot, and undoes it', async () => {
     const { page, server, watch } = session;
     const openCounts = async () => {
-      const rows = (await (await fetch(`${server.url}/api/metrics/trends`)).json()).rows as { snapshot_id: number; stage: string; open_count: number }[];
+      const rows = (await (await fetch(`${server.demoApi}/metrics/trends`)).json()).rows as { snapshot_id: number; stage: string; open_count: number }[];
       return (stage: string) => rows.filter((r) => r.stage === stage).map((r) => [r.snapshot_id, r.open_count]);
     };
     const before = await openCounts();
     const merge = async (into: string) => {
-      await page.goto(`${server.url}/settings`);
+      await page.goto(`${server.demo}/settings`);
       await page.getByLabel('Read Id. Decision Makers as').selectOption(into);
       await page.getByRole('button', { name: 'Save and apply' }).click();
       await page.waitForURL(/\/settings\?saved/);

@@ -193,7 +193,8 @@ export function createApi({ workspaces, authRequired = () => authEnabled() }: Ap
         format: c.req.query('format') ?? fields.format ?? (mapping ? 'mapped' : undefined),
         mapping,
         force: ['1', 'true'].includes(c.req.query('force') ?? fields.force ?? ''),
-        actor: c.get('actor')
+        actor: c.get('actor'),
+        visible: (slug) => actorIn(c.get('principal'), slug) !== null
       });
       return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
     });

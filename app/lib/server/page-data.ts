@@ -10,8 +10,13 @@ import { statusOf } from './edge';
 
 type Locals = App.Locals;
 
-/** The page's workspace and the asker's role in it; 404 when there is none or it is not theirs. */
-export function pageWorkspace(locals: Locals): NonNullable<Locals['workspace']> {
+/**
+ * The page's workspace and the asker's role in it; 404 when there is none or it is not
+ * theirs. The hook found it from the path; reading the path here makes the load depend on
+ * it, so SvelteKit runs the load again when the same page of another workspace is opened.
+ */
+export function pageWorkspace({ locals, url }: { locals: Locals; url: URL }): NonNullable<Locals['workspace']> {
+  void url.pathname;
   if (!locals.workspace) error(404, 'There is no such workspace, or it is not yours to see.');
   return locals.workspace;
 }
@@ -53,7 +58,7 @@ export interface ReportPage {
  * (so "latest" cannot move between two metrics of one page), and the filter options.
  */
 export async function reportPage({ locals, url }: { locals: Locals; url: URL }, keys: readonly FilterKey[] = FILTER_KEYS): Promise<ReportPage> {
-  const { ws } = pageWorkspace(locals);
+  const { ws } = pageWorkspace({ locals, url });
   const filters = readFilters(url, keys);
   const id = await snapshotId(ws, filters.snapshot);
   const options = await filterOptions(ws, id);

@@ -11,5 +11,7 @@ export function workspaces(): Promise<Workspaces> {
     await r.start({ demo: false });
     return r;
   });
+  // a failed open (the registry locked by a command line run) is tried again on the next request
+  registry.catch(() => (registry = null));
   return registry;
 }

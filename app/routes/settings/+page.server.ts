@@ -12,7 +12,7 @@ async function current(ws: Workspace) {
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  const { ws, actor } = pageWorkspace(locals);
+  const { ws, actor } = pageWorkspace({ locals, url });
   const { latest, stages } = await current(ws);
   const settings = ws.settings();
   return {
@@ -53,7 +53,7 @@ function stageEdits(form: FormData, count: number): StageEdit[] {
 
 export const actions: Actions = {
   default: async ({ request, locals, url }) => {
-    const { ws, actor } = pageWorkspace(locals);
+    const { ws, actor } = pageWorkspace({ locals, url });
     if (!allows(actor, 'admin')) error(403, 'Only admins change settings.');
     const form = await request.formData();
     const { stages } = await current(ws);

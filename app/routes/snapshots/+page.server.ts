@@ -11,7 +11,7 @@ import { BadParameterError, fiscalQuarterOf, pageWorkspace, renderChart } from '
  * fiscal quarter of the later snapshot).
  */
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws } = pageWorkspace(locals);
+  const { ws } = pageWorkspace({ locals, url });
   const workspace = workspaceSlug(url) ?? undefined;
   const settings = ws.settings();
   const snapshots = await ws.snapshots();

@@ -25,6 +25,7 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
     for (const role of ['viewer', 'uploader', 'admin']) tokens[role] = await registry.auth.createToken(`ci-${role}`, 'default', role);
     await registry.create('Acme');
     await registry.create('Globex');
+    await registry.create('Constructor'); // a slug that is also a name every JavaScript object has
     tokens.acme = await registry.auth.createToken('acme-script', 'acme', 'uploader');
     await registry.auth.addUser('ann', 'correct horse battery');
     await registry.auth.grant('ann', 'acme', 'admin');
@@ -106,6 +107,8 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
       }
     };
     await nowhere(signedIn, 'bob', 'acme');
+    await nowhere(signedIn, 'bob', 'constructor');
+    await nowhere(signedIn, 'ann', 'constructor');
     await nowhere(signedIn, 'bob', 'no-such-workspace');
     await nowhere(signedIn, 'ann', 'default');
     await nowhere(as, 'acme', 'globex');
@@ -113,6 +116,7 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
     expect((await api.request('/api/snapshots', as('acme'))).status).toBe(404);
     expect((await api.request('/api/w/acme/snapshots', as('acme'))).status).toBe(200);
     expect(await (await api.request('/api/workspaces', signedIn('bob'))).json()).toEqual([]);
+    expect((await (await api.request('/api/workspaces', as('acme'))).json()).map((w: { slug: string }) => w.slug)).toEqual(['acme']);
   });
 
   it('lets only a server admin create and delete workspaces', async () => {
@@ -123,6 +127,13 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
     expect(await created.json()).toMatchObject({ slug: 'initech', name: 'Initech', demo: false });
     expect((await api.request('/api/workspaces/initech', signedIn('root', { method: 'DELETE' }))).status).toBe(204);
     expect((await api.request('/api/workspaces/default', signedIn('root', { method: 'DELETE' }))).status).toBe(409);
+  });
+
+  it("records a sign-in in the audit log of every workspace the person has a role in", async () => {
+    const log = await (await api.request('/api/w/acme/audit', signedIn('ann'))).json();
+    expect(log.filter((e: { action: string }) => e.action === 'sign in').map((e: { actor: string }) => e.actor)).toEqual(['ann']);
+    const defaults = await (await api.request('/api/audit', as('admin'))).json();
+    expect(defaults.some((e: { action: string }) => e.action === 'sign in')).toBe(false);
   });
 
   it('ends a session at sign-out', async () => {

@@ -4,7 +4,7 @@ import { filterOptions, metric, pageWorkspace, snapshotId } from '$lib/server';
 
 /** The deals behind one movement of the snapshot comparison waterfall. */
 export const load: PageServerLoad = async ({ url, locals, parent }) => {
-  const { ws } = pageWorkspace(locals);
+  const { ws } = pageWorkspace({ locals, url });
   const params = {
     snapshot: url.searchParams.get('snapshot') ?? undefined,
     base: url.searchParams.get('base') ?? undefined,
