@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate } from './schema';
+import { migrate } from './storage/schema';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * The stage model (METRICS.md "Stage model"). Sources, highest priority first: the
- * settings file (applied at query time, see schema.ts), the export's own stage list
+ * settings file (applied at query time, see storage/schema.ts), the export's own stage list
  * (Salesforce OpportunityStage), the export's deal columns (per stage the most
  * frequent value), Salesforce's standard stages. Stages known from none of them are
  * ordered among the open stages by their probability.

@@ -1,20 +1,20 @@
 import { audit, auditLog, type Actor, type AuditEntry } from './auth';
-import { backup, type BackupManifest } from './backup';
+import { backup, type BackupManifest } from './storage/backup';
 import { openDatabase, type Database, type Row } from './db';
 import { ConflictError } from './errors';
 import { filterOptions, type FilterOptions } from './filter-options';
 import { ingest, type IngestOptions, type IngestResult, type UploadSource } from './ingest/ingest';
 import type { InputFile } from './ingest/inputs';
-import { parseMapping, type Mapping } from './ingest/mapping';
-import { inspectUpload, type UploadInspection } from './ingest/mapping-upload';
-import { loadMapping, loadSavedMapping, savedMappings, saveMapping, type SavedMapping } from './mappings';
+import { parseMapping, type Mapping } from './ingest/adapters/mapped/mapping';
+import { inspectUpload, type UploadInspection } from './ingest/adapters/mapped/upload';
+import { loadMapping, loadSavedMapping, savedMappings, saveMapping, type SavedMapping } from './ingest/adapters/mapped/saved';
 import { runMetric, type MetricName, type MetricParams, type MetricResult, type MetricRows } from './metrics';
 import { visitDurations, type StageVisits, type VisitFilters } from './metrics/visit-durations';
-import { prune, type PrunePlan } from './retention';
-import { SCHEMA_VERSION } from './schema';
+import { prune, type PrunePlan } from './storage/retention';
+import { SCHEMA_VERSION } from './storage/schema';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
-import { deleteSnapshot, getSnapshot, listSnapshots, resolveSnapshotId, type SnapshotSummary } from './snapshots';
-import { applyStageOverrides, stageSettingRows, type StageSettingRow } from './stage-overrides';
+import { deleteSnapshot, getSnapshot, listSnapshots, resolveSnapshotId, type SnapshotSummary } from './storage/snapshots';
+import { applyStageOverrides, stageSettingRows, type StageSettingRow } from './storage/stage-overrides';
 
 /** Where one workspace keeps its things: its database, its settings file, its saved mappings. */
 export interface WorkspaceFiles {

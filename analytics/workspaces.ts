@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as auth from './auth';
-import { restore, type BackupManifest } from './backup';
+import { restore, type BackupManifest } from './storage/backup';
 import { forgetDatabase, openDatabase, queryRows, type Database } from './db';
 import { loadDemo } from './demo';
 import { BadParameterError, ConflictError, NotFoundError } from './errors';
@@ -199,7 +199,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     async start({ demo = false } = {}) {
       await claimDataDirectory();
       sweepRetired();
-      if (!(await find(DEFAULT_WORKSPACE))) await insert(DEFAULT_WORKSPACE, 'Default', false);
+      if (!(await find(DEFAULT_WORKSPACE))) await insert(DEFAULT_WORKSPACE, 'Default workspace', false);
       // recorded once done, so an adoption that failed (the old database locked) is tried again
       if (!(await state('legacy_adopted'))) {
         await adoptLegacyAccess(db, locations.defaults.db);

@@ -2,7 +2,7 @@ import type { Database, Row } from '../db';
 import { BadParameterError, UnknownMetricError } from '../errors';
 import { parseFiscalQuarter } from '../fiscal';
 import type { Settings } from '../settings';
-import { resolveSnapshotId } from '../snapshots';
+import { resolveSnapshotId } from '../storage/snapshots';
 import type { FilterName, Filters, Metric } from './metric';
 import { forecast } from './forecast';
 import { forecastAccuracy } from './forecast-accuracy';

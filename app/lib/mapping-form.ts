@@ -1,6 +1,6 @@
 /**
  * The upload page's mapping step as plain data: a column mapping (analytics/ingest/
- * mapping-format.ts) turned into the form a person edits (one header per deal field,
+ * adapters/mapped/format.ts) turned into the form a person edits (one header per deal field,
  * date patterns as text, "won when COLUMN equals VALUE") and back. Whatever the form
  * does not show (other fields, stages, leads, outcome rules more complex than one
  * equality) is carried over from the mapping it started from, unchanged.

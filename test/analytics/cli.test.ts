@@ -107,7 +107,7 @@ describe('pipelens CLI', () => {
     expect(JSON.parse((await pipelens('workspace', 'rename', 'acme-corp', 'Acme', '--data', data)).stdout)).toMatchObject({ slug: 'acme-corp', name: 'Acme' });
     const list = JSON.parse((await pipelens('workspace', 'list', '--data', data)).stdout);
     expect(list.map((w: { slug: string; name: string }) => [w.slug, w.name])).toEqual([
-      ['default', 'Default'],
+      ['default', 'Default workspace'],
       ['acme-corp', 'Acme']
     ]);
     expect(await pipelens('workspace', 'delete', 'default', '--data', data)).toMatchObject({ code: 1 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMapping, type Mapping } from '../../analytics/ingest/mapping-format';
-import { proposeMapping } from '../../analytics/ingest/mapping-propose';
+import { parseMapping, type Mapping } from '../../analytics/ingest/adapters/mapped/format';
+import { proposeMapping } from '../../analytics/ingest/adapters/mapped/propose';
 import { describeRule, formProblems, formToMapping, mappingToForm, slugify, unknownFormat, type MappingForm } from '../../app/lib/mapping-form';
 import { FIXTURES, splitCsv } from '../helpers';
 

@@ -6,8 +6,8 @@
  * latest snapshot, as a history export would carry it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { createSnapshotTables, storeDealsAndEvents } from '../../analytics/snapshot-events';
-import { nextPosition, storeSnapshotRows, VERSIONED } from '../../analytics/versions';
+import { createSnapshotTables, storeDealsAndEvents } from '../../analytics/storage/snapshot-events';
+import { nextPosition, storeSnapshotRows, VERSIONED } from '../../analytics/storage/versions';
 
 export const LAST_SNAPSHOT = '2026-11-16';
 

@@ -84,7 +84,7 @@ describe('workspaces in Chromium', () => {
     const res = await open('/');
     expect(res?.status()).toBe(200);
     await expect(page.title()).resolves.toBe('Overview · Pipelens');
-    await expect(page.locator('h1').innerText()).resolves.toBe('Welcome to Default');
+    await expect(page.locator('h1').innerText()).resolves.toBe('Welcome to Default workspace');
     await expect(page.locator('#empty-title').innerText()).resolves.toBe('No snapshot yet: upload your first CRM export');
     const upload = page.locator('section.empty a[href="/snapshots"]');
     await expect(upload.innerText()).resolves.toBe('Upload an export on the Snapshots page');
@@ -94,7 +94,7 @@ describe('workspaces in Chromium', () => {
     await expect(page.getByLabel('Workspace', { exact: true }).inputValue()).resolves.toBe('default');
     const options = await switcherOptions();
     expect(options.map(([slug]) => slug)).toEqual(['default', 'demo']);
-    expect(options[0][1]).toBe('Default');
+    expect(options[0][1]).toBe('Default workspace');
     expect(options[1][1]).toMatch(/demo/i);
     await expect(page.getByRole('link', { name: 'All workspaces' }).getAttribute('href')).resolves.toBe('/workspaces');
     expect(JSON.parse((await get('/api/workspaces')).body).map((w: { slug: string; demo: boolean }) => [w.slug, w.demo])).toEqual([
@@ -184,7 +184,7 @@ describe('workspaces in Chromium', () => {
     await page.waitForURL((url) => url.pathname === '/w/default' || url.pathname === '/');
     await page.waitForLoadState('networkidle');
     await page.locator('#empty-title').waitFor();
-    await expect(page.locator('main h1').innerText()).resolves.toBe('Welcome to Default');
+    await expect(page.locator('main h1').innerText()).resolves.toBe('Welcome to Default workspace');
     await expect(banner().count()).resolves.toBe(0);
     await expect(page.getByLabel('Workspace', { exact: true }).inputValue()).resolves.toBe('default');
     expect(watch.problems).toEqual([]);

@@ -1,6 +1,6 @@
-import { hubspot } from './hubspot';
-import { pipedrive } from './pipedrive';
-import { salesforce } from './salesforce';
+import { hubspot } from './hubspot/index';
+import { pipedrive } from './pipedrive/index';
+import { salesforce } from './salesforce/index';
 
 export type { CrmAdapter } from './adapter';
 

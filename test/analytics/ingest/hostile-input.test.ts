@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../analytics/db';
 import { RejectedFileError, UploadTooLargeError } from '../../../analytics/errors';
 import { ingest } from '../../../analytics/ingest/ingest';
-import { deleteSnapshot } from '../../../analytics/snapshots';
+import { deleteSnapshot } from '../../../analytics/storage/snapshots';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
 import { FIXTURES, dumpTables, memoryDb } from '../../helpers';
 

@@ -12,7 +12,7 @@ import {
   previewMapped,
   proposeMapping,
   type Mapping
-} from '../../../analytics/ingest/mapping';
+} from '../../../analytics/ingest/adapters/mapped/mapping';
 import { FIXTURES, memoryDb, SHARED_DATA, splitCsv } from '../../helpers';
 
 const MAPPED = join(FIXTURES, 'mapped');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMetric } from '../../../analytics/metrics';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
-import { deleteSnapshot } from '../../../analytics/snapshots';
+import { deleteSnapshot } from '../../../analytics/storage/snapshots';
 import { FIXTURES, ingestPaths, memoryDb } from '../../helpers';
 
 describe('metric cache', () => {

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../analytics/db';
-import { SCHEMA_VERSION } from '../../../analytics/schema';
+import { SCHEMA_VERSION } from '../../../analytics/storage/schema';
 import { FIXTURES, SHARED_DATA, dumpTables, tempWorkspaces } from '../../helpers';
 
 const DATA_EXPORT = join(SHARED_DATA, 'salesforce-data-export');

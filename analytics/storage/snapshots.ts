@@ -1,5 +1,5 @@
-import type { Database } from './db';
-import { NotFoundError } from './errors';
+import type { Database } from '../db';
+import { NotFoundError } from '../errors';
 import { dropOrphanRows } from './versions';
 
 export interface SnapshotSummary {

@@ -1,11 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../db';
-import type { Problem } from '../errors';
-import type { Settings } from '../settings';
-import { deriveStages, type StageHints } from '../stages';
-import { normalizeHeader, type ObjectSpec } from './fields';
-import { SALESFORCE_OBJECTS } from './salesforce-objects';
-import type { Prepared, StagedSet } from './adapters/adapter';
+import { queryRows } from '../../../db';
+import type { Problem } from '../../../errors';
+import type { Settings } from '../../../settings';
+import { deriveStages, type StageHints } from '../../../stages';
+import { normalizeHeader, type ObjectSpec } from '../../fields';
+import { SALESFORCE_OBJECTS } from './objects';
+import type { Prepared, StagedSet } from '../adapter';
 
 /**
  * Salesforce Data Export and report exports → canonical tables. Reads the staged

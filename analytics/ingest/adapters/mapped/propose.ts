@@ -1,4 +1,4 @@
-import { DEAL_FIELDS, DEFAULT_FORMATS, type Condition, type DealField, type Formats, type Mapping } from './mapping-format';
+import { DEAL_FIELDS, DEFAULT_FORMATS, type Condition, type DealField, type Formats, type Mapping } from './format';
 
 /**
  * A first mapping for a deals file from its headers and a few rows, for a person to

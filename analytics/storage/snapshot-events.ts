@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from './db';
+import { queryRows } from '../db';
 import { insertStageVisitStatsSql, insertStageVisitsSql, ONE_SNAPSHOT, updatePushCountsSql, updateVisitedMasksSql } from './schema';
-import { deriveStages, STANDARD_STAGES, type StageHints, type StageSetting } from './stages';
+import { deriveStages, STANDARD_STAGES, type StageHints, type StageSetting } from '../stages';
 import { storedRowsAt, storeSnapshotRows, VERSIONED } from './versions';
 
 /**

@@ -1,8 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queryRows, type Database } from './db';
-import { BadParameterError } from './errors';
+import { queryRows, type Database } from '../db';
+import { BadParameterError } from '../errors';
 import { migrate, SCHEMA_VERSION } from './schema';
 
 /**

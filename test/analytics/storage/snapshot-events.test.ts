@@ -3,11 +3,11 @@
  * between snapshots; snapshots loaded in another order give the same answers.
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../analytics/db';
-import { ingest } from '../../analytics/ingest/ingest';
-import { computeMetric, METRICS } from '../../analytics/metrics';
-import { DEFAULT_SETTINGS } from '../../analytics/settings';
-import { csvFile, memoryDb } from '../helpers';
+import type { Database } from '../../../analytics/db';
+import { ingest } from '../../../analytics/ingest/ingest';
+import { computeMetric, METRICS } from '../../../analytics/metrics/index';
+import { DEFAULT_SETTINGS } from '../../../analytics/settings';
+import { csvFile, memoryDb } from '../../helpers';
 
 const HEADER = 'Id,Name,StageName,Amount,CloseDate,CreatedDate,IsClosed,IsWon,OwnerName,LeadSource';
 // Three weekly report exports of four deals, no history file.

@@ -1,7 +1,7 @@
-import { SALESFORCE_STANDARD_STAGES } from '../../stages';
-import { OPPORTUNITY } from '../salesforce-objects';
-import { classifySalesforceFile, deriveSalesforceLeadStatuses, deriveSalesforceStages, prepareSalesforce } from '../salesforce';
-import type { CrmAdapter } from './adapter';
+import { SALESFORCE_STANDARD_STAGES } from '../../../stages';
+import { OPPORTUNITY } from './objects';
+import { classifySalesforceFile, deriveSalesforceLeadStatuses, deriveSalesforceStages, prepareSalesforce } from './prepare';
+import type { CrmAdapter } from '../adapter';
 
 /** Salesforce Data Export (the weekly ZIP) and report exports. */
 export const salesforce: CrmAdapter = {

@@ -1,4 +1,4 @@
-import type { ObjectSpec } from './fields';
+import type { ObjectSpec } from '../../fields';
 
 /**
  * The Salesforce objects Pipelens reads, with their API field names (Data Export and

@@ -1,5 +1,5 @@
-import { RejectedFileError, type Problem } from '../errors';
-import { FORECAST_CATEGORIES } from '../stages';
+import { RejectedFileError, type Problem } from '../../../errors';
+import { FORECAST_CATEGORIES } from '../../../stages';
 
 /**
  * The column mapping file (JSON) that lets any CSV be read as deals or leads: which

@@ -6,11 +6,11 @@
  *   C: Prospecting all along
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../analytics/db';
-import { ingest } from '../../analytics/ingest/ingest';
-import { DEFAULT_SETTINGS } from '../../analytics/settings';
-import { deleteSnapshots } from '../../analytics/snapshots';
-import { csvFile, memoryDb } from '../helpers';
+import type { Database } from '../../../analytics/db';
+import { ingest } from '../../../analytics/ingest/ingest';
+import { DEFAULT_SETTINGS } from '../../../analytics/settings';
+import { deleteSnapshots } from '../../../analytics/storage/snapshots';
+import { csvFile, memoryDb } from '../../helpers';
 
 const WEEKS: [string, string[]][] = [
   ['2024-09-02T00:00:00Z', ['A,Prospecting', 'B,Prospecting', 'C,Prospecting']],

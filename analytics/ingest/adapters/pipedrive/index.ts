@@ -1,11 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../db';
-import type { Problem } from '../../errors';
-import { PIPEDRIVE_DEFAULT_STAGES } from '../../stages';
-import type { ObjectSpec } from '../fields';
-import { deriveSalesforceLeadStatuses } from '../salesforce';
-import { lackedColumns, NO_EVENTS_SQL, NO_LEADS_SQL, NO_RATES_SQL, type CrmAdapter, type StagedSet } from './adapter';
-import { duplicateIdWarnings, latestModification, stagesPerPipeline, type StageHintRow } from './deal-exports';
+import { queryRows } from '../../../db';
+import type { Problem } from '../../../errors';
+import { PIPEDRIVE_DEFAULT_STAGES } from '../../../stages';
+import type { ObjectSpec } from '../../fields';
+import { deriveSalesforceLeadStatuses } from '../salesforce/prepare';
+import { lackedColumns, NO_EVENTS_SQL, NO_LEADS_SQL, NO_RATES_SQL, type CrmAdapter, type StagedSet } from '../adapter';
+import { duplicateIdWarnings, latestModification, stagesPerPipeline, type StageHintRow } from '../deal-exports';
 
 /**
  * Pipedrive deals exported from the deals list (… → Export filter results → CSV):

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, saveSettings, loadSettings } from '../../analytics/settings';
-import { applyStageOverrides, stageOverridesAfterEdit, stageSettingRows, type StageEdit } from '../../analytics/stage-overrides';
-import { computeMetric } from '../../analytics/metrics';
-import { FIXTURES, ingestPaths, memoryDb, tempDir } from '../helpers';
+import { DEFAULT_SETTINGS, saveSettings, loadSettings } from '../../../analytics/settings';
+import { applyStageOverrides, stageOverridesAfterEdit, stageSettingRows, type StageEdit } from '../../../analytics/storage/stage-overrides';
+import { computeMetric } from '../../../analytics/metrics/index';
+import { FIXTURES, ingestPaths, memoryDb, tempDir } from '../../helpers';
 
 // pipeline/b's OpportunityStage list: Prospecting 10, Qualification 20, Proposal 50 Best Case, Negotiation 80 Commit, Closed Won, Closed Lost
 describe('stage settings from the settings page', () => {

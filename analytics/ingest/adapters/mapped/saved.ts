@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadParameterError, RejectedFileError } from './errors';
-import { parseMapping, type Mapping } from './ingest/mapping';
-import { writeWhole } from './settings';
+import { BadParameterError, RejectedFileError } from '../../../errors';
+import { parseMapping, type Mapping } from './mapping';
+import { writeWhole } from '../../../settings';
 
 /**
  * Saved column mappings: one JSON file each in `PIPELENS_MAPPINGS`, else data/mappings.

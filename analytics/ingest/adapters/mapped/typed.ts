@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import { queryRows } from '../db';
-import { MAX_PROBLEMS, type Problem } from '../errors';
-import { namedColumns, type DealField, type DealMapping, type Formats, type LeadField, type LeadMapping, type StageEntry } from './mapping-format';
-import { conditionSql, KIND_REASON, quoteIdent, rawValue, resolveHeader, SqlParams, typedValue, type ValueKind } from './mapping-sql';
+import { queryRows } from '../../../db';
+import { MAX_PROBLEMS, type Problem } from '../../../errors';
+import { namedColumns, type DealField, type DealMapping, type Formats, type LeadField, type LeadMapping, type StageEntry } from './format';
+import { conditionSql, KIND_REASON, quoteIdent, rawValue, resolveHeader, SqlParams, typedValue, type ValueKind } from './sql';
 
 /**
  * One mapped section (deals or leads) of a raw staged table → a temporary table with

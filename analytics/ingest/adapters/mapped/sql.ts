@@ -1,8 +1,8 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import type { Params } from '../db';
-import { parseExpression } from './fields';
-import type { Condition, Formats } from './mapping-format';
+import type { Params } from '../../../db';
+import { parseExpression } from '../../fields';
+import type { Condition, Formats } from './format';
 
 /**
  * SQL pieces for mapped files. Headers come from the user's file, so they are only

@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../db';
-import { HUBSPOT_DEFAULT_STAGES } from '../../stages';
-import type { FieldSpec, ObjectSpec } from '../fields';
-import { deriveSalesforceLeadStatuses } from '../salesforce';
-import { lackedColumns, NO_LEADS_SQL, NO_RATES_SQL, type CrmAdapter, type StagedSet } from './adapter';
-import { duplicateIdWarnings, latestModification, stagesPerPipeline, type StageHintRow } from './deal-exports';
+import { queryRows } from '../../../db';
+import { HUBSPOT_DEFAULT_STAGES } from '../../../stages';
+import type { FieldSpec, ObjectSpec } from '../../fields';
+import { deriveSalesforceLeadStatuses } from '../salesforce/prepare';
+import { lackedColumns, NO_LEADS_SQL, NO_RATES_SQL, type CrmAdapter, type StagedSet } from '../adapter';
+import { duplicateIdWarnings, latestModification, stagesPerPipeline, type StageHintRow } from '../deal-exports';
 
 /**
  * HubSpot deals exported from a deals view (Export → CSV): one row per deal with stage

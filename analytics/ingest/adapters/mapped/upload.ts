@@ -1,11 +1,11 @@
-import type { Database } from '../db';
-import { RejectedFileError } from '../errors';
-import { stageAsText } from './adapters/mapped';
-import { scanCsv } from './csv-scan';
-import { toUtf8 } from './decode';
-import { expandInputs, type InputFile } from './inputs';
+import type { Database } from '../../../db';
+import { RejectedFileError } from '../../../errors';
+import { stageAsText } from './index';
+import { scanCsv } from '../../csv-scan';
+import { toUtf8 } from '../../decode';
+import { expandInputs, type InputFile } from '../../inputs';
 import { previewMapped, proposeMapping, type Mapping, type PreviewRow } from './mapping';
-import type { Problem } from '../errors';
+import type { Problem } from '../../../errors';
 
 export interface UploadInspection {
   file: string;

@@ -1,14 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../db';
-import type { Problem } from '../../errors';
-import type { CsvScan } from '../csv-scan';
-import type { ObjectSpec } from '../fields';
-import { deriveMappedStages, matchesMapping, prepareMapped, type Mapping } from '../mapping';
-import { namedColumns } from '../mapping-format';
-import { quoteIdent } from '../mapping-sql';
-import { deriveSalesforceLeadStatuses } from '../salesforce';
-import { loadRawCsv, type StagedFile } from '../stage-csv';
-import type { CrmAdapter, StagedSet } from './adapter';
+import { queryRows } from '../../../db';
+import type { Problem } from '../../../errors';
+import type { CsvScan } from '../../csv-scan';
+import type { ObjectSpec } from '../../fields';
+import { deriveMappedStages, matchesMapping, prepareMapped, type Mapping } from './mapping';
+import { namedColumns } from './format';
+import { quoteIdent } from './sql';
+import { deriveSalesforceLeadStatuses } from '../salesforce/prepare';
+import { loadRawCsv, type StagedFile } from '../../stage-csv';
+import type { CrmAdapter, StagedSet } from '../adapter';
 
 /**
  * Any CSV (or XLSX) read through a column mapping (mapping.ts, data/mappings/README.md):

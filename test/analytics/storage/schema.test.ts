@@ -1,9 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../analytics/db';
-import { migrate, SCHEMA_VERSION } from '../../analytics/schema';
-import { tempDir } from '../helpers';
+import { openDatabase } from '../../../analytics/db';
+import { migrate, SCHEMA_VERSION } from '../../../analytics/storage/schema';
+import { tempDir } from '../../helpers';
 
 describe('schema migrations', () => {
   it('migrates a database written by version 1 and keeps its rows', async () => {

@@ -1,5 +1,5 @@
-import type { Database } from './db';
-import { DEFAULT_SETTINGS, type Settings } from './settings';
+import type { Database } from '../db';
+import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { deleteSnapshots } from './snapshots';
 
 /**

@@ -1,11 +1,11 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../db';
-import { MAX_PROBLEMS, type Problem } from '../errors';
-import { deriveStages, type StageHints } from '../stages';
-import type { Mapping } from './mapping-format';
-import { resolveHeader } from './mapping-sql';
-import { DEAL_KINDS, LEAD_KINDS, lineOf, typeSection, type RawSource } from './mapping-typed';
-import type { Prepared as BuildResult } from './adapters/adapter';
+import { queryRows } from '../../../db';
+import { MAX_PROBLEMS, type Problem } from '../../../errors';
+import { deriveStages, type StageHints } from '../../../stages';
+import type { Mapping } from './format';
+import { resolveHeader } from './sql';
+import { DEAL_KINDS, LEAD_KINDS, lineOf, typeSection, type RawSource } from './typed';
+import type { Prepared as BuildResult } from '../adapter';
 
 /**
  * Any CSV with a column mapping → the temporary tables the write phase reads
@@ -13,9 +13,9 @@ import type { Prepared as BuildResult } from './adapters/adapter';
  * prepareSalesforce gives them. Mapped files carry no stage history: cur_events is
  * empty and stage events come from successive snapshots.
  */
-export { parseMapping, type Mapping, type Condition, type Formats } from './mapping-format';
-export { proposeMapping, type Proposal } from './mapping-propose';
-export type { RawSource } from './mapping-typed';
+export { parseMapping, type Mapping, type Condition, type Formats } from './format';
+export { proposeMapping, type Proposal } from './propose';
+export type { RawSource } from './typed';
 
 /** Which section of the mapping a file with these headers is read as, or null. */
 export function matchesMapping(mapping: Mapping, headers: string[]): 'deals' | 'leads' | null {

@@ -1,6 +1,6 @@
-import type { Database } from './db';
+import type { Database } from '../db';
 import { insertStageVisitStatsSql } from './schema';
-import type { Settings, StageOverride } from './settings';
+import type { Settings, StageOverride } from '../settings';
 
 /**
  * Mirrors the settings file's stage settings into stage_overrides, which every metric

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeMetric } from '../../analytics/metrics';
-import { planPrune, prune } from '../../analytics/retention';
-import { DEFAULT_SETTINGS } from '../../analytics/settings';
-import { FIXTURES, ingestPaths, memoryDb } from '../helpers';
+import { computeMetric } from '../../../analytics/metrics/index';
+import { planPrune, prune } from '../../../analytics/storage/retention';
+import { DEFAULT_SETTINGS } from '../../../analytics/settings';
+import { FIXTURES, ingestPaths, memoryDb } from '../../helpers';
 
 // as_of of each snapshot, by name; the latest is 2026-11-16 12:00
 const SNAPSHOTS: [string, string][] = [

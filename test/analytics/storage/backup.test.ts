@@ -1,11 +1,11 @@
-import { SCHEMA_VERSION } from '../../analytics/schema';
+import { SCHEMA_VERSION } from '../../../analytics/storage/schema';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backup, restore } from '../../analytics/backup';
-import { openDatabase } from '../../analytics/db';
-import { METRICS, runMetric } from '../../analytics/metrics';
-import { DEFAULT_SETTINGS } from '../../analytics/settings';
-import { FIXTURES, dumpTables, ingestPaths, tempDir } from '../helpers';
+import { backup, restore } from '../../../analytics/storage/backup';
+import { openDatabase } from '../../../analytics/db';
+import { METRICS, runMetric } from '../../../analytics/metrics/index';
+import { DEFAULT_SETTINGS } from '../../../analytics/settings';
+import { FIXTURES, dumpTables, ingestPaths, tempDir } from '../../helpers';
 
 describe('backup and restore', () => {
   it('round-trips the database: every table and every metric of every snapshot', async () => {
