@@ -34,7 +34,7 @@ export const SESSION_DAYS = 14;
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export function authEnabled(env = process.env): boolean {
+export function authEnabled(env: NodeJS.ProcessEnv): boolean {
   const v = (env.PIPELENS_AUTH ?? '').trim().toLowerCase();
   return v !== '' && v !== 'off' && v !== '0' && v !== 'false';
 }

@@ -30,12 +30,12 @@ type Migrate = (conn: DuckDBConnection) => Promise<unknown>;
  * workspace's database is migrated to the workspace schema; the server's registry
  * passes its own migrations.
  */
-export function openDatabase(path: string, migrations: Migrate = migrate): Promise<Database> {
-  if (path === ':memory:') return createDatabase(path, migrations, {});
+export function openDatabase(path: string, migrations: Migrate = migrate, opts: { memoryLimit?: string } = {}): Promise<Database> {
+  if (path === ':memory:') return createDatabase(path, migrations, {}, opts);
   let entry = opened.get(path);
   if (!entry) {
     const token = {};
-    entry = { token, db: createDatabase(path, migrations, token) };
+    entry = { token, db: createDatabase(path, migrations, token, opts) };
     opened.set(path, entry);
     entry.db.catch(() => forget(path, token));
   }
@@ -55,14 +55,14 @@ function forget(path: string, token: object): void {
   if (opened.get(path)?.token === token) opened.delete(path);
 }
 
-async function createDatabase(path: string, migrations: Migrate, token: object): Promise<Database> {
+async function createDatabase(path: string, migrations: Migrate, token: object, opts: { memoryLimit?: string }): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
   // Perfect-hash aggregates are off: a read during a concurrent upload once failed with
   // "Perfect hash aggregate: aggregate group … exceeded total groups" (column statistics
   // seen mid-append); ordinary hash aggregates do not rely on them.
   const instance = await DuckDBInstance.create(path, {
-    memory_limit: process.env.PIPELENS_MEMORY_LIMIT || '1GB',
+    memory_limit: opts.memoryLimit ?? '1GB',
     perfect_ht_threshold: '0'
   });
   // DuckDB runs one write transaction per connection; serialize ours so that

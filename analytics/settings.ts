@@ -3,9 +3,8 @@ import { BadParameterError } from './errors';
 import { FORECAST_CATEGORIES } from './stages';
 
 /**
- * Settings that METRICS.md leaves to the team, with their defaults. They live in one
- * JSON file: `PIPELENS_SETTINGS`, else `data/settings.json` when it exists. Keys left
- * out keep their default.
+ * Settings that METRICS.md leaves to the team, with their defaults. Each workspace keeps
+ * them in one JSON file (workspaces.ts says where); keys left out keep their default.
  */
 export interface StageOverride {
   stage: string;
@@ -55,11 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retention: { daily_days: 120, weekly_days: 365, monthly_days: 730 }
 };
 
-export function settingsPath(): string {
-  return process.env.PIPELENS_SETTINGS || 'data/settings.json';
-}
-
-export function loadSettings(path = settingsPath()): Settings {
+export function loadSettings(path: string): Settings {
   if (!existsSync(path)) return DEFAULT_SETTINGS;
   let parsed: Partial<Settings>;
   try {
@@ -106,7 +101,7 @@ export function checkSettings(settings: Settings): Settings {
 }
 
 /** Writes the settings file whole. */
-export function saveSettings(settings: Settings, path = settingsPath()): void {
+export function saveSettings(settings: Settings, path: string): void {
   checkSettings(settings);
   writeWhole(path, JSON.stringify(settings, null, 2) + '\n');
 }

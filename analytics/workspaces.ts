@@ -29,6 +29,8 @@ export interface WorkspaceInfo {
 
 export interface DataLocations {
   dataDir: string;
+  /** the most memory each database takes before larger work spills to disk (PIPELENS_MEMORY_LIMIT) */
+  memoryLimit: string;
   registry: string;
   /** the default workspace's files */
   defaults: Required<WorkspaceFiles>;
@@ -43,11 +45,12 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
  * database file (`--db`, PIPELENS_DB: its registry and other workspaces sit beside it),
  * else data/.
  */
-export function dataLocations(flags: { data?: string; db?: string } = {}, env: NodeJS.ProcessEnv = process.env): DataLocations {
+export function dataLocations(flags: { data?: string; db?: string }, env: NodeJS.ProcessEnv): DataLocations {
   const db = flags.db || env.PIPELENS_DB;
   const dataDir = flags.data || env.PIPELENS_DATA || (db ? dirname(db) : 'data');
   return {
     dataDir,
+    memoryLimit: env.PIPELENS_MEMORY_LIMIT || '1GB',
     registry: join(dataDir, 'workspaces.duckdb'),
     defaults: {
       db: db || join(dataDir, 'pipelens.duckdb'),
@@ -155,7 +158,7 @@ const RETIRED = '.deleted-';
 const RETIRE_AFTER_MS = 5_000;
 
 /** The registry of a data directory, one per process (a second call returns the same). */
-export function openWorkspaces(locations: DataLocations = dataLocations()): Promise<Workspaces> {
+export function openWorkspaces(locations: DataLocations): Promise<Workspaces> {
   const key = resolve(locations.registry);
   let registry = registries.get(key);
   if (!registry) {
@@ -167,7 +170,7 @@ export function openWorkspaces(locations: DataLocations = dataLocations()): Prom
 }
 
 async function createRegistry(locations: DataLocations, key: string): Promise<Workspaces> {
-  const db = await openDatabase(locations.registry, migrateRegistry);
+  const db = await openDatabase(locations.registry, migrateRegistry, { memoryLimit: locations.memoryLimit });
   const opened = new Map<string, Promise<Workspace>>();
   /** deleted workspaces' folders waiting to be removed */
   const retiring = new Set<() => void>();
@@ -232,7 +235,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
       let ws = opened.get(slug);
       if (!ws) {
         ws = registry.info(slug).then(() =>
-          openWorkspace(workspaceFiles(locations, slug), { slug, ownerOf: (source, visible) => registry.ownerOf(source, slug, visible) })
+          openWorkspace(workspaceFiles(locations, slug), { slug, memoryLimit: locations.memoryLimit, ownerOf: (source, visible) => registry.ownerOf(source, slug, visible) })
         );
         opened.set(slug, ws);
         ws.catch(() => opened.delete(slug));

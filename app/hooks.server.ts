@@ -1,5 +1,5 @@
 import { redirect, type Handle } from '@sveltejs/kit';
-import { actorIn, authEnabled, DEFAULT_WORKSPACE, OPEN_PRINCIPAL, workspaceOfPath, workspaces, crossSiteWrite, SESSION_COOKIE } from '$lib/server';
+import { actorIn, signInRequired, DEFAULT_WORKSPACE, OPEN_PRINCIPAL, workspaceOfPath, workspaces, crossSiteWrite, SESSION_COOKIE } from '$lib/server';
 
 /** Pages that belong to no workspace. */
 const GLOBAL_PAGES = new Set(['/signin', '/workspaces']);
@@ -22,7 +22,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
   const registry = await workspaces();
   const session = event.cookies.get(SESSION_COOKIE);
-  const principal = !authEnabled() ? OPEN_PRINCIPAL : session ? await registry.auth.authenticate({ session }) : null;
+  const principal = !signInRequired() ? OPEN_PRINCIPAL : session ? await registry.auth.authenticate({ session }) : null;
   event.locals.principal = principal;
   if (!principal) {
     if (pathname !== '/signin') redirect(303, `/signin?next=${encodeURIComponent(pathname + event.url.search)}`);

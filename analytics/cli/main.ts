@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`unknown command: ${command}\n${USAGE}`);
       return 1;
     }
-    const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }));
+    const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }, process.env));
     try {
       await registry.start();
       return await run(registry, values, rest);
@@ -203,7 +203,7 @@ const COMMANDS: Record<string, Command> = {
 /** Restores a backup into a workspace whose database does not exist yet (registering it when new). */
 async function restoreCommand(values: Values, [dir]: string[]): Promise<number> {
   if (!dir) throw new BadParameterError('DIR', 'give the folder of the backup');
-  const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }));
+  const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }, process.env));
   try {
     await registry.start();
     print(await registry.restore(slugOf(values), dir, cliActor()));
@@ -219,7 +219,7 @@ const demoWanted = (values: Values) => !values['no-demo'] && !['off', '0', 'fals
 async function serveCommand(values: Values): Promise<number> {
   const server = resolve('build/index.js');
   if (!existsSync(server)) throw new BadParameterError('build', 'no build/ found: run `npm run build` first');
-  const locations = dataLocations({ data: values.data, db: values.db });
+  const locations = dataLocations({ data: values.data, db: values.db }, process.env);
   const registry = await openWorkspaces(locations);
   try {
     const demo = demoWanted(values);
@@ -237,7 +237,7 @@ async function serveCommand(values: Values): Promise<number> {
   // Uploads are limited by the API (max_upload_bytes, answered with 413), not by adapter-node.
   process.env.BODY_SIZE_LIMIT ??= 'Infinity';
   // open (no sign-in) means this machine only, unless HOST says otherwise
-  if (!authEnabled() && !process.env.HOST) {
+  if (!authEnabled(process.env) && !process.env.HOST) {
     process.env.HOST = '127.0.0.1';
     console.log('sign-in is off (PIPELENS_AUTH not set): listening on this machine only');
   }

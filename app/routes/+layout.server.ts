@@ -1,7 +1,7 @@
 import type { LayoutServerLoad } from './$types';
 import { localeFromAcceptLanguage } from '$lib/format';
 import { workspaceSlug } from '$lib/filters';
-import { allows, authEnabled, workspaces } from '$lib/server';
+import { allows, signInRequired, workspaces } from '$lib/server';
 
 /**
  * Every page gets the reader's locale and who is signed in, the workspaces they may switch
@@ -19,7 +19,7 @@ export const load: LayoutServerLoad = async ({ request, url, locals }) => {
   ]);
   const info = current ? (visible.find((w) => w.slug === current.slug) ?? null) : null;
   return {
-    signedIn: authEnabled() && principal ? { name: principal.name, role: current?.actor.role ?? null } : null,
+    signedIn: signInRequired() && principal ? { name: principal.name, role: current?.actor.role ?? null } : null,
     isAdmin: current ? allows(current.actor, 'admin') : false,
     serverAdmin: principal?.serverAdmin ?? false,
     locale: localeFromAcceptLanguage(request.headers.get('accept-language')),

@@ -32,6 +32,22 @@ async function answers(ws: Workspace): Promise<string> {
   return JSON.stringify([out, await ws.snapshots(), ws.settings()]);
 }
 
+describe('data locations', () => {
+  it('takes the data directory from --data, PIPELENS_DATA, the folder of --db or PIPELENS_DB, else data/', () => {
+    expect(dataLocations({}, {})).toEqual({
+      dataDir: 'data',
+      memoryLimit: '1GB',
+      registry: 'data/workspaces.duckdb',
+      defaults: { db: 'data/pipelens.duckdb', settings: 'data/settings.json', mappings: 'data/mappings' }
+    });
+    expect(dataLocations({ db: '/srv/x/acme.duckdb' }, { PIPELENS_DATA: '/srv/data' }).registry).toBe('/srv/data/workspaces.duckdb');
+    expect(dataLocations({ data: '/a' }, { PIPELENS_DATA: '/b' }).dataDir).toBe('/a');
+    const fromDb = dataLocations({}, { PIPELENS_DB: '/srv/x/acme.duckdb', PIPELENS_SETTINGS: '/etc/pl.json', PIPELENS_MEMORY_LIMIT: '4GB' });
+    expect(fromDb).toMatchObject({ dataDir: '/srv/x', memoryLimit: '4GB', registry: '/srv/x/workspaces.duckdb' });
+    expect(fromDb.defaults).toEqual({ db: '/srv/x/acme.duckdb', settings: '/etc/pl.json', mappings: '/srv/x/mappings' });
+  });
+});
+
 describe('workspaces', () => {
   let dir: string;
   let cleanup: () => void;

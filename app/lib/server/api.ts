@@ -3,7 +3,6 @@ import { bodyLimit } from 'hono/body-limit';
 import {
   actorIn,
   allows,
-  authEnabled,
   BadParameterError,
   DEFAULT_WORKSPACE,
   ForbiddenError,
@@ -22,6 +21,7 @@ import {
   type Workspaces
 } from '../../../analytics';
 import { credentialsOf, crossSiteWrite, statusOf } from './edge';
+import { signInRequired } from './registry';
 
 export interface ApiDeps {
   workspaces: () => Promise<Workspaces>;
@@ -39,7 +39,7 @@ const SMALL_BODY = 64 * 1024;
  * workspaces keep working. A workspace the caller has no role in answers 404, as one that
  * does not exist does, so names do not leak.
  */
-export function createApi({ workspaces, authRequired = () => authEnabled() }: ApiDeps) {
+export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps) {
   const api = new Hono<Env>().basePath('/api');
   const need =
     (role: Role): MiddlewareHandler<Env> =>

@@ -5,7 +5,6 @@
 export {
   actorIn,
   allows,
-  authEnabled,
   BadParameterError,
   DEFAULT_WORKSPACE,
   DEMO_WORKSPACE,
@@ -30,7 +29,7 @@ export {
   type Workspace,
   type WorkspaceInfo
 } from '../../../analytics';
-export { workspaces } from './registry';
+export { signInRequired, workspaces } from './registry';
 export { createApi } from './api';
 export { crossSiteWrite, SESSION_COOKIE, statusOf, workspaceOfPath } from './edge';
 export { engineError, filterOptions, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';

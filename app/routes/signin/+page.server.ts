@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { authEnabled, SESSION_COOKIE, SESSION_DAYS, workspaces } from '$lib/server';
+import { signInRequired, SESSION_COOKIE, SESSION_DAYS, workspaces } from '$lib/server';
 
 /** HTTPS as the proxy or ORIGIN says: adapter-node alone cannot tell. */
 const servedOverHttps = (request: Request) =>
@@ -10,7 +10,7 @@ const servedOverHttps = (request: Request) =>
 const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
 
 export const load: PageServerLoad = ({ locals, url }) => ({
-  required: authEnabled(),
+  required: signInRequired(),
   actor: locals.principal && {
     name: locals.principal.name,
     role: locals.principal.serverAdmin

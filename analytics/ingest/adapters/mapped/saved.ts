@@ -9,10 +9,6 @@ import { writeWhole } from '../../../settings';
  * An upload no CRM recognises is read through the first saved mapping that fits its
  * headers; the upload page saves the mappings people make there.
  */
-export function mappingsDir(): string {
-  return process.env.PIPELENS_MAPPINGS || 'data/mappings';
-}
-
 export interface SavedMapping {
   name: string;
   mapping: Mapping;
@@ -21,7 +17,7 @@ export interface SavedMapping {
 const NAME = /^[\w.-]{1,64}$/;
 
 /** Every readable mapping in the folder, by name (the file name without .json); broken files are left out. */
-export function savedMappings(dir = mappingsDir()): SavedMapping[] {
+export function savedMappings(dir: string): SavedMapping[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -38,21 +34,21 @@ export function savedMappings(dir = mappingsDir()): SavedMapping[] {
 }
 
 /** A saved mapping by name only (what the HTTP API accepts: no path reaches the file system). */
-export function loadSavedMapping(name: string, dir = mappingsDir()): Mapping {
+export function loadSavedMapping(name: string, dir: string): Mapping {
   const path = join(dir, `${name}.json`);
   if (!NAME.test(name) || !existsSync(path)) throw new BadParameterError('mapping', `no saved mapping named ${JSON.stringify(name)}`);
   return parseMapping(readFileSync(path, 'utf8'), `${name}.json`);
 }
 
 /** A saved mapping by name, or a mapping file's path (the command line). */
-export function loadMapping(ref: string, dir = mappingsDir()): Mapping {
+export function loadMapping(ref: string, dir: string): Mapping {
   if (NAME.test(ref) && existsSync(join(dir, `${ref}.json`))) return loadSavedMapping(ref, dir);
   if (!existsSync(ref)) throw new BadParameterError('mapping', `no saved mapping or file ${JSON.stringify(ref)}`);
   return parseMapping(readFileSync(ref, 'utf8'), ref);
 }
 
 /** Checks and saves a mapping under `name` (letters, digits, . _ -), replacing one of that name. */
-export function saveMapping(name: string, mapping: unknown, dir = mappingsDir()): SavedMapping {
+export function saveMapping(name: string, mapping: unknown, dir: string): SavedMapping {
   if (!NAME.test(name)) throw new BadParameterError('name', 'letters, digits, . _ - (at most 64)');
   if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) throw new BadParameterError('body', 'a mapping: a JSON object');
   const checked = parseMapping(mapping, `${name}.json`);
