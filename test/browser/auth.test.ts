@@ -60,6 +60,12 @@ describe('sign-in', () => {
     expect((await fetch(`${server.demoApi}/snapshots`)).status).toBe(401);
     // no role in the default workspace: it answers 404, as one that does not exist
     expect((await page.request.get(`${server.url}/api/snapshots`)).status()).toBe(404);
+    // the pages too: the plain / leads to her workspace, the default's pages answer 404, the switcher shows hers only
+    watch.expect('GET', '/funnel', 404);
+    expect((await page.goto(`${server.url}/funnel`))?.status()).toBe(404);
+    await page.goto(`${server.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/w/demo');
+    expect(await page.getByTestId('workspace-switcher').locator('option').allTextContents()).toEqual(['Demo company (fictional)']);
     await page.click('nav >> text=Sign out');
     await page.waitForURL(/\/signin$/);
     await page.goto(`${server.url}/`);
