@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataLocations, MixedDataError, openWorkspaces, slugify, type Workspace, type Workspaces } from '../../analytics';
 import { openDatabase } from '../../analytics/db';
 import { ingest } from '../../analytics/ingest/ingest';
-import { csvFile, FIXTURES, tempDir } from '../helpers';
+import { csvFile, FIXTURES, syntheticOpportunities, tempDir } from '../helpers';
 import { readInputPaths } from '../../analytics';
 
 const HEADER = '"Id","StageName","Amount","CloseDate","CreatedDate","IsClosed","IsWon"';
@@ -83,6 +83,25 @@ describe('workspaces', () => {
     expect((await (await registry.open('default')).snapshots()).length).toBe(0);
     expect(existsSync(join(dir, 'workspaces', 'acme', 'pipelens.duckdb'))).toBe(true);
   });
+
+  it('answers reads and takes uploads in one workspace while a large upload runs in another', async () => {
+    const { acme, globex } = await acmeAndGlobex();
+    let uploaded = false;
+    const upload = acme
+      .ingest([{ name: 'Opportunity.csv', bytes: syntheticOpportunities(300_000, 'big') }], { asOf: '2024-09-08T00:00:00Z' })
+      .then(() => (uploaded = true));
+    await new Promise((r) => setTimeout(r, 50)); // the upload has begun
+    const reads = [];
+    // each read asks something new (the cache answers nothing): globex's one open deal, by stage
+    for (const stage of ['Prospecting', 'Closed Won', 'Closed Lost']) reads.push((await globex.metric('deals', { stage })).rows.map((d) => d.deal_id));
+    // and another workspace's upload does not queue behind it (one database's writes would)
+    const small = await globex.ingest([opportunities([1100, 2000, 5000])], { asOf: '2024-09-08T00:00:00Z' });
+    expect(small.created).toBe(true);
+    expect(uploaded).toBe(false);
+    expect(reads).toEqual([['D1'], ['D2'], ['D3']]);
+    await upload;
+    expect((await acme.metric('overview')).rows[0]).toMatchObject({ open_count: 300_000 });
+  }, 60_000);
 
   it('keeps stage settings apart: a setting made in one workspace changes none of another', async () => {
     const { acme, globex } = await acmeAndGlobex();
