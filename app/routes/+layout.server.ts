@@ -1,7 +1,7 @@
 import type { LayoutServerLoad } from './$types';
 import { localeFromAcceptLanguage } from '$lib/format';
 import { workspaceSlug } from '$lib/filters';
-import { allows, signInRequired, workspaces } from '$lib/server';
+import { actorIn, allows, signInRequired, workspaces } from '$lib/server';
 
 /**
  * Every page gets the reader's locale and who is signed in, the workspaces they may switch
@@ -23,7 +23,7 @@ export const load: LayoutServerLoad = async ({ request, url, locals }) => {
     isAdmin: current ? allows(current.actor, 'admin') : false,
     serverAdmin: principal?.serverAdmin ?? false,
     locale: localeFromAcceptLanguage(request.headers.get('accept-language')),
-    workspaces: visible.map((w) => ({ slug: w.slug, name: w.name, demo: w.demo })),
+    workspaces: visible.map((w) => ({ slug: w.slug, name: w.name, demo: w.demo, role: principal ? actorIn(principal, w.slug)!.role : null })),
     workspace: info && { slug: info.slug, name: info.name, demo: info.demo },
     linkSlug: workspaceSlug(url),
     snapshots: snapshots.map((s) => ({ snapshot_id: s.snapshot_id, as_of: s.as_of })),

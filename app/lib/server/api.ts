@@ -138,6 +138,8 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
   function workspaceRoutes() {
     const w = new Hono<Env>();
     w.use(async (c, next) => {
+      // an address that is none of a workspace's endpoints is answered "no such endpoint", whoever asks
+      if (!WORKSPACE_ENDPOINT.test(c.req.path.replace(/^\/api(\/w\/[^/]+)?/, ''))) return next();
       const slug = c.req.param('slug') ?? DEFAULT_WORKSPACE;
       const actor = actorIn(c.get('principal'), slug);
       if (!actor) throw new NotFoundError(`workspace ${slug}`);
@@ -230,6 +232,7 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
   }
 }
 
+const WORKSPACE_ENDPOINT = /^\/(snapshots|prune|audit|settings|mappings|metrics)(\/|$)/;
 const isUpload = (path: string) => /\/(snapshots|mappings\/inspect|mappings\/[^/]+)$/.test(path);
 
 async function jsonBody(c: Context): Promise<Record<string, unknown>> {

@@ -116,6 +116,7 @@ describe('access control on the API (PIPELENS_AUTH set)', () => {
     expect((await api.request('/api/snapshots', as('acme'))).status).toBe(404);
     expect((await api.request('/api/w/acme/snapshots', as('acme'))).status).toBe(200);
     expect(await (await api.request('/api/workspaces', signedIn('bob'))).json()).toEqual([]);
+    expect(await (await api.request('/api/nothing-here', signedIn('bob'))).json()).toEqual({ error: 'no such endpoint: GET /api/nothing-here' });
     expect((await (await api.request('/api/workspaces', as('acme'))).json()).map((w: { slug: string }) => w.slug)).toEqual(['acme']);
   });
 
