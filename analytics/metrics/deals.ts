@@ -1,5 +1,5 @@
 import type { Filters, Metric } from './metric';
-import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams } from './sql';
+import { DEAL_FILTER, dealFilterParams, furthestOpenStage, inPeriod, periodParams } from './sql';
 
 export interface DealRow {
   [key: string]: unknown;
@@ -34,11 +34,10 @@ export function buildDealsSql(f: Filters) {
     FROM deal_states d
     WHERE d.snapshot_id = $snapshot AND ${inPeriod(dateColumn)} AND ${DEAL_FILTER}
       AND ($stage::VARCHAR IS NULL OR d.stage = $stage)
-      AND ($reached::VARCHAR IS NULL OR d.won OR EXISTS (
-            SELECT 1 FROM snapshot_stages st, snapshot_stages target
-            WHERE st.snapshot_id = $snapshot AND target.snapshot_id = $snapshot AND st.pipeline = d.pipeline
-              AND target.pipeline = d.pipeline AND target.stage = $reached AND NOT st.is_closed
-              AND st.sort_order >= target.sort_order AND d.visited_mask & st.stage_mask <> 0))
+      AND ($reached::VARCHAR IS NULL OR d.won OR ${furthestOpenStage()} >= (
+            SELECT min(t.sort_order) FROM snapshot_stages t WHERE t.snapshot_id = $snapshot AND t.pipeline = d.pipeline AND t.stage = $reached))
+      AND ($furthest::VARCHAR IS NULL OR ${furthestOpenStage()} = (
+            SELECT min(t.sort_order) FROM snapshot_stages t WHERE t.snapshot_id = $snapshot AND t.pipeline = d.pipeline AND t.stage = $furthest))
       AND ($forecast_category::VARCHAR IS NULL OR d.effective_forecast_category = $forecast_category)
       AND ($status::VARCHAR IS NULL
            OR ($status = 'open' AND NOT d.closed) OR ($status = 'won' AND d.won)
@@ -53,6 +52,7 @@ export function buildDealsSql(f: Filters) {
       ...dealFilterParams(f),
       stage: f.stage ?? null,
       reached: f.reached ?? null,
+      furthest: f.furthest ?? null,
       forecast_category: f.forecast_category ?? null,
       status: f.status ?? null
     }
@@ -64,8 +64,9 @@ export const deals: Metric<DealRow> = {
   note:
     'The deals of the snapshot that match the filters, largest amount (corporate currency) first, at most 10,000. The period applies to the ' +
     'close date, or to the created date with date_field=created. Status: open, won, lost or closed. Reached: the deals the funnel counts as ' +
-    'having reached that stage (the furthest open stage they visited is at or after it, or they were won).',
-  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'stage', 'reached', 'status', 'forecast_category', 'date_field'],
+    'having reached that stage (the furthest open stage they visited is at or after it, or they were won; a deal none of whose open stages ' +
+    'is known counts at the first). Furthest: the deals whose furthest open stage is that one (with status=lost, the funnel\'s lost after).',
+  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'stage', 'reached', 'furthest', 'status', 'forecast_category', 'date_field'],
   run(filters, { db }) {
     const { sql, params } = buildDealsSql(filters);
     return db.query<DealRow>(sql, params);

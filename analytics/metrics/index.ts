@@ -54,7 +54,7 @@ export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(BY_NAME, name);
 }
 
-const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'status', 'forecast_category', 'date_field', 'bucket'];
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'furthest', 'status', 'forecast_category', 'date_field', 'bucket'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -145,7 +145,7 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     if (!(choices[key] as readonly string[]).includes(v)) throw new BadParameterError(key, `one of ${choices[key].join(', ')}`);
     (filters as unknown as Record<string, string>)[key] = v;
   }
-  for (const key of ['owner', 'lead_source', 'type', 'pipeline', 'by', 'stage', 'reached', 'forecast_category'] as const) {
+  for (const key of ['owner', 'lead_source', 'type', 'pipeline', 'by', 'stage', 'reached', 'furthest', 'forecast_category'] as const) {
     const v = params[key];
     if (v === undefined) continue;
     if (!v.trim() || v.length > 200) throw new BadParameterError(key, 'a non-empty value of at most 200 characters');

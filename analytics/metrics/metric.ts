@@ -18,6 +18,8 @@ export interface Filters {
   stage?: string;
   /** deals: those the funnel counts as having reached this stage */
   reached?: string;
+  /** deals: those whose furthest open stage is this one (the funnel's lost after, with status lost) */
+  furthest?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';
   forecast_category?: string;
   date_field?: 'close' | 'created';

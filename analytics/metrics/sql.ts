@@ -14,6 +14,18 @@ export const DEAL_FILTER = `
   AND ($type::VARCHAR IS NULL OR coalesce(d.type, '(none)') = $type)
   AND ($pipeline::VARCHAR IS NULL OR d.pipeline = $pipeline)`;
 
+/**
+ * The sort order of the furthest open stage deal `d` (an alias) ever visited (its visited-stage mask:
+ * history visits plus the stage it is in now); for a deal none of whose open stages is
+ * known (closed, with no history and no earlier snapshot showing it open), the first open
+ * stage of its pipeline (METRICS.md "Funnel").
+ */
+export const furthestOpenStage = (d = 'd') => `coalesce(
+    (SELECT max(fs.sort_order) FROM snapshot_stages fs
+     WHERE fs.snapshot_id = $snapshot AND fs.pipeline = ${d}.pipeline AND NOT fs.is_closed AND ${d}.visited_mask & fs.stage_mask <> 0),
+    (SELECT min(fs.sort_order) FROM snapshot_stages fs
+     WHERE fs.snapshot_id = $snapshot AND fs.pipeline = ${d}.pipeline AND NOT fs.is_closed))`;
+
 /** Lead filters: owner and lead source, as for deals. */
 export const LEAD_FILTER = `
   ($owner::VARCHAR IS NULL OR l.owner_name = $owner OR l.owner_id = $owner)

@@ -23,7 +23,7 @@ export function buildWinRatesSql(f: Filters, settings: Settings) {
            ${ratio('count(*) FILTER (WHERE d.won)', 'count(*)')} AS win_rate_count,
            coalesce(sum(coalesce(d.amount_corporate, 0)) FILTER (WHERE d.won), 0)::DOUBLE AS won_amount,
            coalesce(sum(coalesce(d.amount_corporate, 0)) FILTER (WHERE NOT d.won), 0)::DOUBLE AS lost_amount,
-           ${ratio('sum(coalesce(d.amount_corporate, 0)) FILTER (WHERE d.won)', 'sum(coalesce(d.amount_corporate, 0))')} AS win_rate_amount
+           ${ratio('coalesce(sum(coalesce(d.amount_corporate, 0)) FILTER (WHERE d.won), 0)', 'sum(coalesce(d.amount_corporate, 0))')} AS win_rate_amount
     FROM deal_states d
     WHERE d.snapshot_id = $snapshot AND d.closed AND ${inPeriod('d.close_date')} AND ${DEAL_FILTER}
     ${g.groupBy}

@@ -91,6 +91,8 @@ export interface DealFilters {
   stage?: string;
   /** the deals the funnel counts as having reached this stage */
   reached?: string;
+  /** the deals whose furthest open stage is this one */
+  furthest?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';
   forecast_category?: string;
   date_field?: 'close' | 'created';
@@ -124,6 +126,7 @@ export function describeFilters(f: PageFilters & DealFilters, locale?: string): 
   if (f.pipeline) parts.push(`pipeline ${f.pipeline}`);
   if (f.stage) parts.push(`stage ${f.stage}`);
   if (f.reached) parts.push(`that reached ${f.reached}`);
+  if (f.furthest) parts.push(`whose furthest stage was ${f.furthest}`);
   if (f.forecast_category) parts.push(`forecast category ${f.forecast_category}`);
   if (f.owner) parts.push(`owner ${f.owner}`);
   if (f.lead_source) parts.push(`lead source ${f.lead_source}`);

@@ -10,12 +10,11 @@ export interface FunnelChartRow {
   reached: number;
   step_conversion: number | null;
   cumulative_conversion: number | null;
-  /** null on the Won row (nothing is open there) */
-  open_count: number | null;
+  /** the Won row, after the open stages */
+  won: boolean;
 }
 
-/** The last row, Won, has no open count. */
-export const isWonRow = (r: FunnelChartRow) => r.open_count === null;
+export const isWonRow = (r: FunnelChartRow) => r.won;
 
 export const FUNNEL_TITLE = 'Opportunity funnel';
 export const WON_ROW = 'Won';

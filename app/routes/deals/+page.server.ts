@@ -18,6 +18,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
   const drill: DealFilters = {
     stage: get('stage'),
     reached: get('reached'),
+    furthest: get('furthest'),
     status: status as DealFilters['status'],
     forecast_category: get('forecast_category'),
     date_field: dateField as DealFilters['date_field']

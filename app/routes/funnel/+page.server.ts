@@ -12,7 +12,8 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     page.metric('lead-funnel', metricParams(filters, ['period', 'from', 'to', 'owner', 'lead_source'])),
     parent()
   ]);
-  const rows = funnel.rows;
+  // the metric ends with the Won row, after the open stages
+  const rows = funnel.rows.map((r, i, all) => ({ ...r, won: i === all.length - 1 }));
   const leadRows = leads.rows;
   const chartRows: FunnelChartRow[] = rows.map((r) => ({
     stage: r.stage,
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     reached: r.reached,
     step_conversion: r.step_conversion,
     cumulative_conversion: r.cumulative_conversion,
-    open_count: r.open_count
+    won: r.won
   }));
   const chartOptions = { currency: options.corporate_currency, locale, filters };
   return {

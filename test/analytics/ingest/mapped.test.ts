@@ -57,6 +57,14 @@ describe('mapped files', () => {
       if (cells[4] === 'Lost') agent.lost++;
       expected.set(cells[1], agent);
     }
+    // the funnel holds every deal of the file in its first row (lost deals with no open stage recorded count there),
+    // and Won is the file's Won count of them (4,238 of 8,800)
+    const lines = readFileSync(MAVEN, 'utf8').split('\n').slice(1).filter(Boolean);
+    const wonInFile = lines.filter((l) => l.trim().split(',')[4] === 'Won').length;
+    const funnel = (await computeMetric(db, DEFAULT_SETTINGS, 'funnel', {})).rows;
+    expect(funnel[0]).toMatchObject({ reached: lines.length, cumulative_conversion: 1 });
+    expect(funnel.at(-1)).toMatchObject({ stage: 'Won', reached: wonInFile, cumulative_conversion: wonInFile / lines.length });
+    expect([lines.length, wonInFile]).toEqual([8800, 4238]);
     const rates = (await computeMetric(db, DEFAULT_SETTINGS, 'win-rates', { by: 'owner' })).rows;
     expect(rates).toHaveLength(expected.size);
     for (const r of rates) {

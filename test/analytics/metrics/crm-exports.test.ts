@@ -12,7 +12,7 @@ import { FIXTURES, ingestPaths, memoryDb } from '../../helpers';
 
 const rows = async (db: Database, name: string, params: Record<string, string> = {}) => (await runMetric(db, DEFAULT_SETTINGS, name, params)).rows;
 const funnelOf = async (db: Database, pipeline: string) =>
-  (await rows(db, 'funnel', { pipeline })).map((r) => [r.stage, r.reached, r.open_count, r.open_amount]);
+  (await rows(db, 'funnel', { pipeline })).map((r) => [r.stage, r.reached, r.open_count, r.open_amount, r.lost_after]);
 const openOf = async (db: Database, pipeline: string) =>
   (await rows(db, 'open-pipeline', { pipeline })).map((r) => [r.stage, r.open_count, r.open_amount]);
 
@@ -48,18 +48,18 @@ describe('HubSpot: metrics per pipeline', () => {
   it('funnel of each pipeline from the Date entered history', async () => {
     // furthest open stage: 102 Presentation (3, then lost), 103 Qualified (2), 104 Contract sent (5); 101 and 105 won
     expect(await funnelOf(db, 'Sales Pipeline')).toEqual([
-      ['Appointment scheduled', 5, 0, 0],
-      ['Qualified to buy', 5, 1, 6000],
-      ['Presentation scheduled', 4, 0, 0],
-      ['Decision maker bought-in', 3, 0, 0],
-      ['Contract sent', 3, 1, 8000],
-      ['Won', 2, null, null]
+      ['Appointment scheduled', 5, 0, 0, 0],
+      ['Qualified to buy', 5, 1, 6000, 0],
+      ['Presentation scheduled', 4, 0, 0, 1],
+      ['Decision maker bought-in', 3, 0, 0, 0],
+      ['Contract sent', 3, 1, 8000, 0],
+      ['Won', 2, 0, 0, 0]
     ]);
     // 202 Quote sent (2), 203 Renewal due (1, then lost), 204 Renewal due (1); 201 won
     expect(await funnelOf(db, 'Renewals')).toEqual([
-      ['Renewal due', 4, 1, 7000],
-      ['Quote sent', 2, 1, 5000],
-      ['Won', 1, null, null]
+      ['Renewal due', 4, 1, 7000, 1],
+      ['Quote sent', 2, 1, 5000, 0],
+      ['Won', 1, 0, 0, 0]
     ]);
   });
 
@@ -103,18 +103,18 @@ describe('Pipedrive: metrics per pipeline', () => {
   it('funnel: a lost deal reached the stage it was lost in, a won deal every stage', async () => {
     // 2 lost in Demo (3), 3 open in Contact Made (2), 4 open in Negotiations (5); 1 and 6 won
     expect(await funnelOf(db, 'Sales')).toEqual([
-      ['Qualified', 5, 0, 0],
-      ['Contact Made', 5, 1, 6000],
-      ['Demo Scheduled', 4, 0, 0],
-      ['Proposal Made', 3, 0, 0],
-      ['Negotiations Started', 3, 1, 9000],
-      ['Won', 2, null, null]
+      ['Qualified', 5, 0, 0, 0],
+      ['Contact Made', 5, 1, 6000, 0],
+      ['Demo Scheduled', 4, 0, 0, 1],
+      ['Proposal Made', 3, 0, 0, 0],
+      ['Negotiations Started', 3, 1, 9000, 0],
+      ['Won', 2, 0, 0, 0]
     ]);
     // 7 open in Qualified, 8 lost in Proposal Made, 9 won
     expect(await funnelOf(db, 'Partners')).toEqual([
-      ['Qualified', 3, 1, 2000],
-      ['Proposal Made', 2, 0, 0],
-      ['Won', 1, null, null]
+      ['Qualified', 3, 1, 2000, 0],
+      ['Proposal Made', 2, 0, 0, 1],
+      ['Won', 1, 0, 0, 0]
     ]);
   });
 

@@ -39,4 +39,13 @@ describe('deals that reached a stage', () => {
     // Proposal: D1, D2 (skipped it), D3, D4 (created after it), D6, D10 (won), D11, D15
     expect((await fixture.metric('deals', { reached: 'Proposal' })).map((r) => r.deal_id).sort()).toEqual(['D1', 'D10', 'D11', 'D15', 'D2', 'D3', 'D4', 'D6']);
   });
+
+  it("with status lost and furthest, are the funnel's lost after: D11 after Proposal, D2 after Negotiation", async () => {
+    const funnel = await fixture.metric('funnel');
+    for (const row of funnel.filter((r) => r.stage !== 'Won')) {
+      expect(await fixture.metric('deals', { furthest: row.stage as string, status: 'lost' })).toHaveLength(row.lost_after as number);
+    }
+    expect((await fixture.metric('deals', { furthest: 'Proposal', status: 'lost' })).map((r) => r.deal_id)).toEqual(['D11']);
+    expect((await fixture.metric('deals', { furthest: 'Negotiation', status: 'lost' })).map((r) => r.deal_id)).toEqual(['D2']);
+  });
 });

@@ -34,6 +34,12 @@ describe('win-rates', () => {
     expect((await metric('win-rates', { lead_source: 'WEB' }))[0]).toMatchObject({ won: 2, lost: 1, win_rate_count: 2 / 3 });
   });
 
+  it('gives 0, not null, when nothing was won but losses have amounts (Bob in FY2024Q1: D2 lost, 5,000)', async () => {
+    expect(await metric('win-rates', { owner: 'Bob Roy', period: 'FY2024Q1' })).toEqual([
+      { won: 0, lost: 1, closed: 1, win_rate_count: 0, won_amount: 0, lost_amount: 5000, win_rate_amount: 0 }
+    ]);
+  });
+
   it('gives null rates, not 0, for an empty period', async () => {
     expect(await metric('win-rates', { from: '2025-01-01', to: '2025-03-31' })).toEqual([
       { won: 0, lost: 0, closed: 0, win_rate_count: null, won_amount: 0, lost_amount: 0, win_rate_amount: null }

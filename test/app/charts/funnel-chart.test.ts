@@ -5,10 +5,10 @@ import { STAGE_PALETTE, WON_COLOR } from '../../../app/lib/stage-colors';
 
 // 10 deals created: 8 reached Qualification, 4 Proposal, 2 won (by hand: 8/10, 4/8, 2/4).
 const ROWS: FunnelChartRow[] = [
-  { stage: 'Won', sort_order: 3, reached: 2, step_conversion: null, cumulative_conversion: 0.2, open_count: null },
-  { stage: 'Proposal', sort_order: 2, reached: 4, step_conversion: 0.5, cumulative_conversion: 0.4, open_count: 1 },
-  { stage: 'Qualification', sort_order: 1, reached: 8, step_conversion: 0.5, cumulative_conversion: 0.8, open_count: 3 },
-  { stage: 'Prospecting', sort_order: 0, reached: 10, step_conversion: 0.8, cumulative_conversion: 1, open_count: 2 }
+  { stage: 'Won', sort_order: 3, reached: 2, step_conversion: null, cumulative_conversion: 0.2, won: true },
+  { stage: 'Proposal', sort_order: 2, reached: 4, step_conversion: 0.5, cumulative_conversion: 0.4, won: false },
+  { stage: 'Qualification', sort_order: 1, reached: 8, step_conversion: 0.5, cumulative_conversion: 0.8, won: false },
+  { stage: 'Prospecting', sort_order: 0, reached: 10, step_conversion: 0.8, cumulative_conversion: 1, won: false }
 ];
 
 const render = (rows = ROWS) => renderChart(funnelChart, rows, { currency: 'USD', width: 720, locale: 'en-US', filters: { period: 'FY2026Q3' } });
