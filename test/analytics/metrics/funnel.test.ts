@@ -20,6 +20,14 @@ describe('funnel', () => {
     ]);
   });
 
+  it('accounts for every deal of the first row: open now, lost after a stage, or won', async () => {
+    for (const params of [{}, { period: 'FY2024Q2' }, { owner: 'Bob Roy' }]) {
+      const rows = await metric('funnel', params);
+      const sum = (k: string) => rows.reduce((s, r) => s + (r[k] as number), 0);
+      expect(sum('open_count') + sum('lost_after') + (rows.at(-1)!.reached as number)).toBe(rows[0].reached);
+    }
+  });
+
   it('takes deals created in the period: D4, D5, D6, D9, D10, D11, D12, D14, D15 in FY2024Q2', async () => {
     const rows = await metric('funnel', { period: 'FY2024Q2' });
     expect(rows.map((r) => r.reached)).toEqual([9, 8, 5, 2, 1]);
