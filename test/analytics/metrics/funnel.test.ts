@@ -21,7 +21,7 @@ describe('funnel', () => {
   });
 
   it('accounts for every deal of the first row: open now, lost after a stage, or won', async () => {
-    for (const params of [{}, { period: 'FY2024Q2' }, { owner: 'Bob Roy' }]) {
+    for (const params of [{}, { period: 'FY2024Q2' }, { owner: 'Bob Roy' }] as Record<string, string>[]) {
       const rows = await metric('funnel', params);
       const sum = (k: string) => rows.reduce((s, r) => s + (r[k] as number), 0);
       expect(sum('open_count') + sum('lost_after') + (rows.at(-1)!.reached as number)).toBe(rows[0].reached);
