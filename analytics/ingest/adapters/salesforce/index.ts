@@ -1,4 +1,3 @@
-import { SALESFORCE_STANDARD_STAGES } from '../../../stages';
 import { OPPORTUNITY } from './objects';
 import { classifySalesforceFile, deriveSalesforceLeadStatuses, deriveSalesforceStages, prepareSalesforce } from './prepare';
 import type { CrmAdapter } from '../adapter';
