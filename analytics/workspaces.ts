@@ -184,8 +184,14 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     return run;
   };
 
+  // Every page asks for the list; this process alone writes the registry (DuckDB locks the
+  // file), so the list is kept until it changes it.
+  let listed: Promise<WorkspaceInfo[]> | null = null;
   const rows = () =>
-    db.query<WorkspaceInfo>(`SELECT slug, name, demo, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at FROM workspaces ORDER BY demo, slug = 'default' DESC, lower(name), slug`);
+    (listed ??= db.query<WorkspaceInfo>(
+      `SELECT slug, name, demo, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at FROM workspaces ORDER BY demo, slug = 'default' DESC, lower(name), slug`
+    ));
+  const changed = () => (listed = null);
   const find = async (slug: string) => (deleting.has(slug) ? null : ((await rows()).find((w) => w.slug === slug) ?? null));
   const state = async (k: string) => (await db.query<{ value: string }>(`SELECT value FROM registry_state WHERE key = $k`, { k }))[0]?.value ?? null;
   const setState = (k: string, value: string) =>
@@ -262,7 +268,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
         const checked = checkName(name);
         await registry.info(slug);
         if (await nameTaken(checked, slug)) throw new ConflictError(`a workspace is named ${JSON.stringify(checked)}`);
-        await db.transaction((conn) => conn.run(`UPDATE workspaces SET name = $name WHERE slug = $slug`, { slug, name: checked }));
+        await db.transaction((conn) => conn.run(`UPDATE workspaces SET name = $name WHERE slug = $slug`, { slug, name: checked })).finally(changed);
         await logRegistry(actor, 'rename workspace', slug, checked);
         return registry.info(slug);
       }),
@@ -274,11 +280,13 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
         try {
           const ws = opened.get(slug);
           opened.delete(slug);
-          await db.transaction(async (conn) => {
-            await conn.run(`DELETE FROM workspaces WHERE slug = $slug`, { slug });
-            await conn.run(`DELETE FROM memberships WHERE workspace = $slug`, { slug });
-            await conn.run(`DELETE FROM api_tokens WHERE workspace = $slug`, { slug });
-          });
+          await db
+            .transaction(async (conn) => {
+              await conn.run(`DELETE FROM workspaces WHERE slug = $slug`, { slug });
+              await conn.run(`DELETE FROM memberships WHERE workspace = $slug`, { slug });
+              await conn.run(`DELETE FROM api_tokens WHERE workspace = $slug`, { slug });
+            })
+            .finally(changed);
           await retire(dirname(workspaceFiles(locations, slug).db), (await ws?.catch(() => null)) ?? null);
           await logRegistry(actor, 'delete workspace', slug);
         } finally {
@@ -374,7 +382,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
 
   async function insert(slug: string, name: string, demo: boolean) {
     if (slug !== DEFAULT_WORKSPACE) mkdirSync(dirname(workspaceFiles(locations, slug).db), { recursive: true });
-    await db.transaction((conn) => conn.run(`INSERT INTO workspaces VALUES ($slug, $name, $demo, now()::TIMESTAMP)`, { slug, name, demo }));
+    await db.transaction((conn) => conn.run(`INSERT INTO workspaces VALUES ($slug, $name, $demo, now()::TIMESTAMP)`, { slug, name, demo })).finally(changed);
   }
 
   /**
