@@ -8,7 +8,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../analytics/settings';
 import { dataLocations, openWorkspaces } from '../analytics';
 import { createApi } from '../app/lib/server/api';
 
-export const SHARED_DATA = resolve(process.cwd(), '../shared/data');
+/** Real public CRM exports, copied as they are with their provenance and licences (test/fixtures/public/README.md). */
+export const SHARED_DATA = resolve(process.cwd(), 'test/fixtures/public');
 export const FIXTURES = resolve(process.cwd(), 'test/fixtures');
 
 export const memoryDb = () => openDatabase(':memory:');

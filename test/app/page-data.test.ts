@@ -57,3 +57,24 @@ describe('filter options and visits per pipeline', () => {
     ]);
   });
 });
+
+describe('engine errors on a page', () => {
+  const statusOfThrown = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as { status?: number }).status;
+    }
+    return null;
+  };
+
+  it('answer 404 for a snapshot that is gone, whoever finds it out, and the kind status for the rest', async () => {
+    const { engineError } = await import('../../app/lib/server/page-data');
+    const { BadParameterError, NotFoundError, MixedDataError } = await import('../../analytics');
+    expect(statusOfThrown(() => engineError(new NotFoundError('snapshot 9'), '9'))).toBe(404);
+    expect(statusOfThrown(() => engineError(new BadParameterError('snapshot', 'not found: snapshot 9'), '9'))).toBe(404);
+    expect(statusOfThrown(() => engineError(new BadParameterError('period', 'a fiscal quarter')))).toBe(400);
+    expect(statusOfThrown(() => engineError(new MixedDataError('another CRM', null)))).toBe(409);
+    expect(statusOfThrown(() => engineError(new Error('boom')))).toBeUndefined();
+  });
+});

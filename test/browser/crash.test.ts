@@ -46,7 +46,7 @@ describe('crash during an upload', () => {
     requireBuild();
     const db = join(dir, 'pipelens.duckdb');
     const first = await startBuild(db);
-    const exportDir = resolve('../shared/data/salesforce-data-export');
+    const exportDir = resolve('test/fixtures/public/salesforce-data-export');
     const form = new FormData();
     for (const name of readdirSync(exportDir)) form.append('files', new File([readFileSync(join(exportDir, name))], name));
     expect((await fetch(`${first.url}/api/snapshots`, { method: 'POST', body: form })).status).toBe(201);

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inWorkspace, removeDir, tempDir, useBrowserSession, type PageWatch } from './harness';
 
-const EXPORT_DIR = resolve(process.cwd(), '../shared/data/salesforce-data-export');
+const EXPORT_DIR = resolve(process.cwd(), 'test/fixtures/public/salesforce-data-export');
 
 const session = useBrowserSession();
 let page: Page;

@@ -32,7 +32,7 @@ export {
 export { signInRequired, workspaces } from './registry';
 export { createApi } from './api';
 export { crossSiteWrite, SESSION_COOKIE, statusOf, workspaceOfPath } from './edge';
-export { engineError, filterOptions, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';
+export { engineError, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';
 export { pageChart, renderChart } from './render-chart';
 
 import type { MetricRows } from '../../../analytics';

@@ -5,7 +5,7 @@
  */
 import { error, redirect } from '@sveltejs/kit';
 import { FILTER_KEYS, readFilters, type FilterKey, type PageFilters } from '$lib/filters';
-import { NotFoundError, type FilterOptions, type MetricName, type MetricParams, type MetricResult, type MetricRows, type Workspace } from '../../../analytics';
+import { BadParameterError, NotFoundError, type FilterOptions, type MetricName, type MetricParams, type MetricResult, type MetricRows, type Workspace } from '../../../analytics';
 import { statusOf } from './edge';
 
 type Locals = App.Locals;
@@ -21,9 +21,13 @@ export function pageWorkspace({ locals, url }: { locals: Locals; url: URL }): No
   return locals.workspace;
 }
 
-/** Maps the engine's errors to the page's 4xx; anything else stays a 500. */
+/**
+ * Maps the engine's errors to the page's 4xx; anything else stays a 500. A snapshot that
+ * is gone (resolved by the page, or by a metric, which names the parameter) is a 404.
+ */
 export function engineError(err: unknown, snapshot?: string): never {
-  if (err instanceof NotFoundError && err.message.includes('snapshot')) error(404, `There is no snapshot ${snapshot}: it may have been deleted.`);
+  const gone = (err instanceof NotFoundError && err.message.startsWith('not found: snapshot')) || (err instanceof BadParameterError && err.parameter === 'snapshot');
+  if (gone) error(404, `There is no snapshot ${snapshot}: it may have been deleted.`);
   const status = statusOf(err);
   if (status !== null) error(status as 400, (err as Error).message);
   throw err;
@@ -36,10 +40,6 @@ export function metric<N extends MetricName>(ws: Workspace, name: N, params: Met
 /** The snapshot id a `snapshot` parameter names (null: nothing loaded yet), 404 when it is gone. */
 export function snapshotId(ws: Workspace, snapshot: string | undefined): Promise<number | null> {
   return ws.resolveSnapshot(snapshot).catch((err) => engineError(err, snapshot));
-}
-
-export function filterOptions(ws: Workspace, id: number | null): Promise<FilterOptions> {
-  return ws.filterOptions(id);
 }
 
 export interface ReportPage {
@@ -61,7 +61,7 @@ export async function reportPage({ locals, url }: { locals: Locals; url: URL }, 
   const { ws } = pageWorkspace({ locals, url });
   const filters = readFilters(url, keys);
   const id = await snapshotId(ws, filters.snapshot);
-  const options = await filterOptions(ws, id);
+  const options = await ws.filterOptions(id);
   const pinned = (params: MetricParams): MetricParams => (id === null ? params : { ...params, snapshot: String(id) });
   return { ws, filters, id, options, metric: (name, params) => metric(ws, name, pinned(params)) };
 }

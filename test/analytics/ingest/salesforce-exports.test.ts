@@ -1,5 +1,5 @@
 /**
- * The adapter on the real exports in ../shared/data, read as they are. Expected values
+ * The adapter on the real exports in test/fixtures/public, read as they are. Expected values
  * for single deals are copied by hand from the CSV rows quoted beside them; totals are
  * recomputed with a plain DuckDB query over the raw file, not with Pipelens code.
  */
@@ -37,7 +37,7 @@ async function rawOpenAmount(db: Database, file: string, closedFalse: string) {
   return row.total;
 }
 
-describe('Salesforce report export (../shared/data/salesforce-report-export)', () => {
+describe('Salesforce report export (test/fixtures/public/salesforce-report-export)', () => {
   let db: Database;
   let snapshot: number;
   beforeAll(async () => {
@@ -100,7 +100,7 @@ describe('Salesforce report export (../shared/data/salesforce-report-export)', (
   });
 });
 
-describe('Salesforce Data Export (../shared/data/salesforce-data-export)', () => {
+describe('Salesforce Data Export (test/fixtures/public/salesforce-data-export)', () => {
   let db: Database;
   let snapshot: number;
   beforeAll(async () => {

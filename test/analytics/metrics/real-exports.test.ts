@@ -1,5 +1,5 @@
 /**
- * Metrics on the real exports in ../shared/data. Every expected figure comes from a
+ * Metrics on the real exports in test/fixtures/public. Every expected figure comes from a
  * plain DuckDB query over the raw CSV written here, not from Pipelens code.
  */
 import { join } from 'node:path';
