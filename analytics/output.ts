@@ -1,5 +1,6 @@
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { Row } from './db';
+import type { QualityCheck } from './quality/checks';
 
 /**
  * Rows out as CSV or Arrow. CSV cells that a spreadsheet would run as a formula
@@ -35,4 +36,9 @@ export function toArrow(rows: Row[]): Uint8Array {
     }
   }
   return tableToIPC(tableFromArrays(arrays as unknown as Record<string, Float64Array>), 'stream');
+}
+
+/** A snapshot's data-quality checks as CSV: one row per check, ids and figures space-separated. */
+export function qualityToCsv(checks: QualityCheck[]): string {
+  return toCsv(checks.map((k) => ({ ...k, examples: k.examples.join(' '), affects: k.affects.join(' ') })));
 }

@@ -1,13 +1,15 @@
 import { audit, auditLog, type Actor, type AuditEntry } from './auth';
 import { backup, type BackupManifest } from './storage/backup';
 import { openDatabase, type Database, type Row } from './db';
-import { ConflictError } from './errors';
+import { ConflictError, NotFoundError } from './errors';
 import { filterOptions, type FilterOptions } from './filter-options';
+import type { QualityCheck } from './quality/checks';
+import { qualityOf } from './quality/store';
 import { ingest, type IngestOptions, type IngestResult, type UploadSource } from './ingest/ingest';
 import type { InputFile } from './ingest/inputs';
 import { parseMapping, type Mapping } from './ingest/adapters/mapped/mapping';
 import { inspectUpload, type UploadInspection } from './ingest/adapters/mapped/upload';
-import { loadMapping, loadSavedMapping, savedMappings, saveMapping, type SavedMapping } from './ingest/adapters/mapped/saved';
+import { deleteMapping, loadMapping, loadSavedMapping, savedMappings, saveMapping, type SavedMapping } from './ingest/adapters/mapped/saved';
 import { runMetric, type MetricName, type MetricParams, type MetricResult, type MetricRows } from './metrics';
 import { visitDurations, type StageVisits, type VisitFilters } from './metrics/visit-durations';
 import { prune, type PrunePlan } from './storage/retention';
@@ -63,6 +65,8 @@ export interface Workspace {
   visitDurations(snapshot: number, filters: VisitFilters): Promise<StageVisits[]>;
   snapshots(): Promise<SnapshotSummary[]>;
   snapshot(id: number): Promise<SnapshotSummary | null>;
+  /** A snapshot's data-quality checks (NotFoundError when it is gone). */
+  quality(id: number): Promise<QualityCheck[]>;
   deleteSnapshot(id: number, actor: Actor | string): Promise<void>;
   ingest(files: InputFile[], opts?: WorkspaceIngestOptions): Promise<IngestResult>;
   settings(): Settings;
@@ -73,7 +77,10 @@ export interface Workspace {
   /** A saved mapping by name, or (the CLI) a mapping file's path. */
   mapping(ref: string): Mapping;
   saveMapping(name: string, mapping: unknown, actor: Actor | string): Promise<SavedMapping>;
-  inspectUpload(files: InputFile[], mapping?: string | Mapping | null): Promise<UploadInspection>;
+  /** Deletes a saved mapping (NotFoundError when there is none of that name). */
+  deleteMapping(name: string, actor: Actor | string): Promise<void>;
+  /** `file`: which CSV of the upload to map (default: the one most like deals). */
+  inspectUpload(files: InputFile[], mapping?: string | Mapping | null, file?: string): Promise<UploadInspection>;
   prune(opts: { dryRun?: boolean }, actor: Actor | string): Promise<PrunePlan>;
   backup(dir: string): Promise<BackupManifest>;
   audit(actor: Actor | string, action: string, snapshot?: number | null, detail?: string | null): Promise<void>;
@@ -117,6 +124,11 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
     visitDurations: (snapshot, filters) => visitDurations(db, snapshot, filters),
     snapshots: () => listSnapshots(db),
     snapshot: (id) => getSnapshot(db, id),
+    async quality(id) {
+      const checks = await qualityOf(db, id);
+      if (!checks.length) throw new NotFoundError(`snapshot ${id}`);
+      return checks;
+    },
     async deleteSnapshot(id, actor) {
       await deleteSnapshot(db, id);
       await audit(db, actor, 'delete snapshot', id);
@@ -148,7 +160,12 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
       await audit(db, actor, 'save mapping', null, saved.name);
       return saved;
     },
-    inspectUpload: (uploads, mapping) => inspectUpload(db, uploads, named(mapping) ?? null),
+    async deleteMapping(name, actor) {
+      if (!files.mappings) throw new NotFoundError(`mapping ${name}`);
+      deleteMapping(name, files.mappings);
+      await audit(db, actor, 'delete mapping', null, name);
+    },
+    inspectUpload: (uploads, mapping, file) => inspectUpload(db, uploads, named(mapping) ?? null, { file }),
     async prune(opts, actor) {
       const plan = await prune(db, settings, opts);
       if (!opts.dryRun && plan.remove.length) await audit(db, actor, 'prune', null, `removed ${plan.remove.join(', ')}`);

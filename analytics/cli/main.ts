@@ -13,6 +13,7 @@ import {
   readInputPaths,
   RejectedFileError,
   EngineError,
+  qualityToCsv,
   toCsv,
   type Workspaces
 } from '../index';
@@ -21,7 +22,8 @@ const USAGE = `usage (every command takes [--data DIR] [--db FILE] [--workspace 
   pipelens ingest [--as-of ISO] [--format auto|salesforce|hubspot|pipedrive|mapped] [--mapping NAME|FILE] [--force] PATH…
   pipelens metric NAME [--snapshot ID|latest] [--from DATE] [--to DATE] [--period FY2024Q3]
                        [--owner X] [--lead-source X] [--type X] [--pipeline X] [--by DIM] [--base ID] [--format json|csv]
-                       deals only: [--stage X] [--reached STAGE] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
+                       deals only: [--stage X] [--reached STAGE] [--furthest STAGE] [--check CHECK_ID] [--status open|won|lost|closed] [--forecast-category X] [--date-field close|created]
+  pipelens quality [--snapshot ID|latest] [--format json|csv]   (the snapshot's data-quality checks)
   pipelens serve [--port N] [--no-demo]
   pipelens workspace list | create NAME | rename SLUG NAME | delete SLUG
   pipelens user add NAME [--server-admin] [--role viewer|uploader|admin --workspace SLUG]   (password read from standard input)
@@ -52,6 +54,8 @@ const OPTIONS = {
   base: { type: 'string' },
   stage: { type: 'string' },
   reached: { type: 'string' },
+  furthest: { type: 'string' },
+  check: { type: 'string' },
   status: { type: 'string' },
   'forecast-category': { type: 'string' },
   'date-field': { type: 'string' },
@@ -112,7 +116,17 @@ const COMMANDS: Record<string, Command> = {
       force: values.force,
       actor: cliActor()
     });
-    print({ ...result.snapshot, duplicate: !result.created });
+    print({ ...result.snapshot, duplicate: !result.created, quality: result.quality.filter((c) => c.severity !== 'ok') });
+    return 0;
+  },
+
+  async quality(registry, values) {
+    const ws = await registry.open(slugOf(values));
+    const id = await ws.resolveSnapshot(values.snapshot);
+    if (id === null) throw new BadParameterError('snapshot', 'no snapshot is loaded yet');
+    const checks = await ws.quality(id);
+    if ((values.format ?? 'json') === 'csv') process.stdout.write(qualityToCsv(checks));
+    else print(checks);
     return 0;
   },
 
@@ -133,6 +147,8 @@ const COMMANDS: Record<string, Command> = {
       base: values.base,
       stage: values.stage,
       reached: values.reached,
+      furthest: values.furthest,
+      check: values.check,
       status: values.status,
       forecast_category: values['forecast-category'],
       date_field: values['date-field']

@@ -5,12 +5,18 @@
  * span several lines. It works on bytes, so files larger than a JavaScript string can
  * hold are fine; the delimiters are ASCII in every encoding it is given (UTF-8,
  * Windows-1252). DuckDB then reads the same bytes; both skip blank lines.
+ *
+ * A header that ends with unnamed columns ("Id,Stage," as spreadsheets write it) lets a
+ * record leave those columns out: such records are counted in `shortRecords`, and the
+ * reader pads them (loadRawCsv).
  */
 export interface CsvScan {
   header: string[];
   /** 1-based physical line of data record i (0-based), header excluded. */
   recordLines: Int32Array;
   records: number;
+  /** Records that leave out the header's trailing unnamed columns. */
+  shortRecords: number;
   problems: { line: number; column: string | null; reason: string }[];
 }
 
@@ -25,6 +31,8 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
   let records = -1; // the header is record -1
   let header: string[] = [];
   let expected = 0;
+  let unnamedTail = 0;
+  let shortRecords = 0;
 
   let i = 0;
   let line = 1;
@@ -103,10 +111,13 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
     if (fields) {
       header = fields.map((f) => f.trim());
       expected = header.length;
+      while (unnamedTail < header.length - 1 && header[header.length - 1 - unnamedTail] === '') unnamedTail++;
       records = 0;
       continue;
     }
-    if (count !== expected) {
+    if (count < expected && count >= expected - unnamedTail) {
+      shortRecords++;
+    } else if (count !== expected) {
       problems.push({
         line: recordLine,
         column: null,
@@ -124,7 +135,7 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
 
   function finish(): CsvScan {
     const count = Math.max(records, 0);
-    return { header, recordLines: lines.subarray(0, count), records: count, problems };
+    return { header, recordLines: lines.subarray(0, count), records: count, shortRecords, problems };
   }
 }
 

@@ -16,6 +16,8 @@ import { mappedAdapter } from './adapters/mapped/index';
 import { matchesMapping, type Mapping } from './adapters/mapped/mapping';
 import type { SavedMapping } from './adapters/mapped/saved';
 import { detectAdapter } from './detect';
+import { MAX_EXAMPLES, type IngestFacts, type QualityCheck } from '../quality/checks';
+import { checkAndStore, qualityOf } from '../quality/store';
 import { stageCsv } from './stage-csv';
 
 export interface IngestOptions {
@@ -53,6 +55,8 @@ export interface IngestResult {
   snapshot: SnapshotSummary;
   /** false when the same files had been loaded before: `snapshot` is that earlier one. */
   created: boolean;
+  /** the snapshot's data-quality checks */
+  quality: QualityCheck[];
 }
 
 export async function ingest(db: Database, uploads: InputFile[], opts: IngestOptions = {}): Promise<IngestResult> {
@@ -66,7 +70,7 @@ export async function ingest(db: Database, uploads: InputFile[], opts: IngestOpt
   // Staging tables are temporary: they vanish with the connection, whatever happens.
   const sourceKey = orgIdOf(uploads.map((u) => u.name));
   const { id, created } = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride, sourceKey }));
-  return { snapshot: (await getSnapshot(db, id))!, created };
+  return { snapshot: (await getSnapshot(db, id))!, created, quality: await qualityOf(db, id) };
 }
 
 async function stageAndWrite(
@@ -140,6 +144,12 @@ async function stageAndWrite(
     );
   }
   const statuses = await crm.leadStatuses(conn, staged, opts.settings);
+  const facts: IngestFacts = {
+    duplicates: crm.dealRows ? await duplicateIds(conn, crm.dealRows) : null,
+    knownLeadStatuses: staged.has('LeadStatus')
+      ? (await queryRows<{ s: string }>(conn, `SELECT MasterLabel AS s FROM stg_leadstatus WHERE MasterLabel IS NOT NULL`)).map((r) => r.s)
+      : opts.settings.lead_statuses.map((s) => s.status)
+  };
 
   const [asOf, asOfSource] = opts.asOfOverride
     ? [opts.asOfOverride, 'explicit']
@@ -203,6 +213,7 @@ async function stageAndWrite(
       await storeWithSnapshotEvents(conn, id, position);
     }
     await rebuildSnapshotEventsAfter(conn, position);
+    await checkAndStore(conn, id, facts);
     return id;
   });
   return { id, created: true };
@@ -216,9 +227,11 @@ async function stageAndWrite(
 function chooseAdapter(files: { name: string; header: string[] }[], opts: IngestOptions, allNames: string[]): CrmAdapter {
   const format = opts.format ?? 'auto';
   const fitting = () => {
-    if (opts.mapping) return mappedAdapter(opts.mapping);
-    const saved = (opts.savedMappings ?? []).find((m) => files.some((f) => matchesMapping(m.mapping, f.header) === 'deals'));
-    return saved ? mappedAdapter(saved.mapping) : null;
+    if (opts.mapping) return mappedAdapter(opts.mapping, opts.now);
+    // a file the deals section reads; for a mapping with leads only, one its leads section reads
+    const reads = (m: Mapping, header: string[]) => matchesMapping(m, header) === (m.deals ? 'deals' : 'leads');
+    const saved = (opts.savedMappings ?? []).find((m) => files.some((f) => reads(m.mapping, f.header)));
+    return saved ? mappedAdapter(saved.mapping, opts.now) : null;
   };
   if (format === 'mapped') {
     const adapter = fitting();
@@ -232,6 +245,18 @@ function chooseAdapter(files: { name: string; header: string[] }[], opts: Ingest
     if (!adapter) throw err;
     return adapter;
   }
+}
+
+/** Deal ids staged more than once: how many extra rows, and the first ids. */
+async function duplicateIds(conn: DuckDBConnection, rows: { table: string; id: string }): Promise<IngestFacts['duplicates']> {
+  const [exists] = await queryRows<{ n: number }>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = $t`, { t: rows.table });
+  if (!exists.n) return null;
+  const [dup] = await queryRows<{ count: number; examples: string[] | null }>(
+    conn,
+    `SELECT coalesce(sum(n - 1), 0)::INTEGER AS count, (list(id ORDER BY id))[1:${MAX_EXAMPLES}] AS examples
+     FROM (SELECT "${rows.id}"::VARCHAR AS id, count(*) AS n FROM ${rows.table} GROUP BY 1 HAVING count(*) > 1)`
+  );
+  return { count: dup.count, examples: (dup.examples ?? []).map(String) };
 }
 
 /** A Salesforce Data Export is named WE_<org id>_<n>.zip: the org id says whose data it is. */

@@ -18,26 +18,36 @@ const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03
 /**
  * Flattens uploads into CSV files: spreadsheets become the CSV of their first sheet
  * (name.xlsx → name.csv), ZIPs are opened (entries keep only their base name, so no path
- * in a ZIP can point anywhere), anything that is neither a ZIP nor text is refused as an
- * unsupported type.
+ * in a ZIP can point anywhere). Other files pass as they are, for the ingest to list as not
+ * read (a LICENSE, an image beside the exports), but a binary file named .csv or .txt, or an
+ * upload with nothing but binary files, is refused as an unsupported type.
  */
 export function expandInputs(files: InputFile[], maxUnzipped = MAX_UNZIPPED_BYTES): InputFile[] {
   const out: InputFile[] = [];
+  const binary = new Set<InputFile>();
   for (const file of files) {
     if (isXlsx(file.name, file.bytes)) {
       out.push(spreadsheetAsCsv(file, maxUnzipped));
     } else if (isZip(file.bytes)) {
-      out.push(...unzip(file, maxUnzipped));
+      out.push(...unzip(file, maxUnzipped, binary));
     } else if (looksBinary(file.bytes)) {
-      throw new RejectedFileError([{ file: file.name, line: null, column: null, reason: 'not a CSV or ZIP file' }], 'unsupported');
+      if (CSV_NAME.test(file.name)) throw new RejectedFileError([{ file: file.name, line: null, column: null, reason: 'not a CSV or ZIP file' }], 'unsupported');
+      binary.add(file);
+      out.push(file);
     } else {
       out.push(file);
     }
   }
+  const [first] = binary;
+  if (first && out.every((f) => binary.has(f))) {
+    throw new RejectedFileError([{ file: first.name, line: null, column: null, reason: 'not a CSV or ZIP file' }], 'unsupported');
+  }
   return out;
 }
 
-function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
+const CSV_NAME = /\.(csv|txt)$/i;
+
+function unzip(zip: InputFile, maxUnzipped: number, binary: Set<InputFile>): InputFile[] {
   let declared = 0;
   let entries: Record<string, Uint8Array>;
   try {
@@ -61,7 +71,10 @@ function unzip(zip: InputFile, maxUnzipped: number): InputFile[] {
     const bytes = entries[name];
     if (isXlsx(name, bytes)) return spreadsheetAsCsv({ name: `${zip.name}/${basename(name)}`, bytes }, maxUnzipped, basename(name));
     if (looksBinary(bytes)) {
-      throw new RejectedFileError([{ file: `${zip.name}/${name}`, line: null, column: null, reason: 'not a CSV file' }], 'unsupported');
+      if (CSV_NAME.test(name)) throw new RejectedFileError([{ file: `${zip.name}/${name}`, line: null, column: null, reason: 'not a CSV file' }], 'unsupported');
+      const entry = { name: basename(name), bytes };
+      binary.add(entry);
+      return entry;
     }
     return { name: basename(name), bytes };
   });

@@ -91,12 +91,14 @@ export async function loadRawCsv(conn: DuckDBConnection, file: { bytes: Uint8Arr
     const path = join(dir, 'file.csv');
     writeFileSync(path, file.bytes);
     const columns = file.scan.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    // records that leave out the header's trailing unnamed columns (csv-scan.ts); DuckDB pads them only reading serially
+    const padding = file.scan.shortRecords ? ', null_padding = true, parallel = false' : '';
     await conn.run(`DROP TABLE IF EXISTS ${table}_raw`);
     await conn.run(
       `CREATE TEMP TABLE ${table}_raw AS
        SELECT row_number() OVER ()::INTEGER AS rec, *
        FROM read_csv($path, header = true, auto_detect = false, columns = {${columns}},
-                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = ${MAX_RECORD_BYTES})`,
+                     delim = ',', quote = '"', escape = '"', strict_mode = false, max_line_size = ${MAX_RECORD_BYTES}${padding})`,
       { path }
     );
   } finally {

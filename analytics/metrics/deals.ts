@@ -1,4 +1,5 @@
 import type { Filters, Metric } from './metric';
+import { DEAL_CHECK_WHERE, isDealCheck } from '../quality/checks';
 import { DEAL_FILTER, dealFilterParams, furthestOpenStage, inPeriod, periodParams } from './sql';
 
 export interface DealRow {
@@ -21,8 +22,13 @@ export interface DealRow {
   last_activity_date: string | null;
 }
 
-/** The deals behind a figure: the same filters as the metrics, plus stage, status and forecast category. */
+/**
+ * The deals behind a figure: the same filters as the metrics, plus stage, status and
+ * forecast category, or the deals a data-quality check hits (its condition comes from
+ * the checks' own list, never from the request).
+ */
 export function buildDealsSql(f: Filters) {
+  const check = f.check && isDealCheck(f.check) ? DEAL_CHECK_WHERE[f.check] : 'true';
   const dateColumn = f.date_field === 'created' ? 'd.created_at' : 'd.close_date';
   const sql = `
     SELECT d.deal_id, d.name AS deal, d.account_name AS account, coalesce(d.owner_name, d.owner_id) AS owner, d.pipeline, d.stage,
@@ -39,6 +45,7 @@ export function buildDealsSql(f: Filters) {
       AND ($furthest::VARCHAR IS NULL OR ${furthestOpenStage()} = (
             SELECT min(t.sort_order) FROM snapshot_stages t WHERE t.snapshot_id = $snapshot AND t.pipeline = d.pipeline AND t.stage = $furthest))
       AND ($forecast_category::VARCHAR IS NULL OR d.effective_forecast_category = $forecast_category)
+      AND ${check}
       AND ($status::VARCHAR IS NULL
            OR ($status = 'open' AND NOT d.closed) OR ($status = 'won' AND d.won)
            OR ($status = 'lost' AND d.closed AND NOT d.won) OR ($status = 'closed' AND d.closed))
@@ -66,7 +73,7 @@ export const deals: Metric<DealRow> = {
     'close date, or to the created date with date_field=created. Status: open, won, lost or closed. Reached: the deals the funnel counts as ' +
     'having reached that stage (the furthest open stage they visited is at or after it, or they were won; a deal none of whose open stages ' +
     'is known counts at the first). Furthest: the deals whose furthest open stage is that one (with status=lost, the funnel\'s lost after).',
-  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'stage', 'reached', 'furthest', 'status', 'forecast_category', 'date_field'],
+  accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'stage', 'reached', 'furthest', 'check', 'status', 'forecast_category', 'date_field'],
   run(filters, { db }) {
     const { sql, params } = buildDealsSql(filters);
     return db.query<DealRow>(sql, params);

@@ -3,6 +3,9 @@ import { BadParameterError, UnknownMetricError } from '../errors';
 import { parseFiscalQuarter } from '../fiscal';
 import type { Settings } from '../settings';
 import { resolveSnapshotId } from '../storage/snapshots';
+import { guardRows, type Caveat } from '../quality/guards';
+import { DEAL_CHECK_WHERE, isDealCheck } from '../quality/checks';
+import { qualityOf } from '../quality/store';
 import type { FilterName, Filters, Metric } from './metric';
 import { forecast } from './forecast';
 import { forecastAccuracy } from './forecast-accuracy';
@@ -54,7 +57,7 @@ export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(BY_NAME, name);
 }
 
-const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'furthest', 'status', 'forecast_category', 'date_field', 'bucket'];
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'furthest', 'check', 'status', 'forecast_category', 'date_field', 'bucket'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -64,6 +67,8 @@ export interface MetricResult<R = Row> {
   snapshot_id: number | null;
   as_of: string | null;
   rows: R[];
+  /** figures left null because a data-quality check marks their inputs unusable */
+  caveats: Caveat[];
 }
 
 /** Raw parameters, as a URL query or CLI flags give them. */
@@ -113,14 +118,14 @@ export async function computeMetric(db: Database, settings: Settings, name: stri
   const snapshot = await resolveSnapshotId(db, params.snapshot).catch((err) => {
     throw new BadParameterError('snapshot', err.message);
   });
-  if (snapshot === null) return { metric: name, note: metric.note, snapshot_id: null, as_of: null, rows: [] };
+  if (snapshot === null) return { metric: name, note: metric.note, snapshot_id: null, as_of: null, rows: [], caveats: [] };
   const filters = parseFilters(params, snapshot, settings);
   const [{ as_of }] = await db.query<{ as_of: string }>(
     `SELECT strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of FROM snapshots WHERE snapshot_id = $id`,
     { id: snapshot }
   );
-  const rows = await metric.run(filters, { db, settings, asOf: as_of });
-  return { metric: name, note: metric.note, snapshot_id: snapshot, as_of, rows };
+  const { rows, caveats } = guardRows(name, await metric.run(filters, { db, settings, asOf: as_of }), await qualityOf(db, snapshot));
+  return { metric: name, note: metric.note, snapshot_id: snapshot, as_of, rows, caveats };
 }
 
 function parseFilters(params: Record<string, string | undefined>, snapshot: number, settings: Settings): Filters {
@@ -150,6 +155,10 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     if (v === undefined) continue;
     if (!v.trim() || v.length > 200) throw new BadParameterError(key, 'a non-empty value of at most 200 characters');
     filters[key] = v;
+  }
+  if (params.check !== undefined) {
+    if (!isDealCheck(params.check)) throw new BadParameterError('check', `one of ${Object.keys(DEAL_CHECK_WHERE).join(', ')}`);
+    filters.check = params.check;
   }
   if (params.base !== undefined) {
     const base = Number(params.base);

@@ -20,6 +20,8 @@ export interface Filters {
   reached?: string;
   /** deals: those whose furthest open stage is this one (the funnel's lost after, with status lost) */
   furthest?: string;
+  /** deals: those a data-quality check hits (a deal-level check's id) */
+  check?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';
   forecast_category?: string;
   date_field?: 'close' | 'created';

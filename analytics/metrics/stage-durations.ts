@@ -76,7 +76,8 @@ export const stageDurations: Metric<StageDurationRow> = {
     'Per stage, over completed visits that began in the period (all visits when no period): a visit runs from a deal’s first event in the stage ' +
     'to its first event in the next different stage, in fractional days; a return to a stage is a new visit. Median, p75 and p90 are continuous ' +
     'quantiles with linear interpolation. Ongoing counts open deals still in their current visit. Visits come from the export’s stage history, ' +
-    'or, for an export without one, from the differences between snapshots (to the resolution of the snapshot interval).',
+    'or, for an export without one, from the differences between snapshots (to the resolution of the snapshot interval). "–" when a data-quality ' +
+    'check finds the history unusable (all of it at one load instant, or most of it after the snapshot date).',
   accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'],
   async run(filters, { db }) {
     await requireOnePipeline(db, filters);

@@ -53,7 +53,8 @@ export const velocity: Metric<VelocityRow> = {
   note:
     'Sales velocity, revenue per day = open deals × average won amount × count win rate ÷ average sales cycle (days from creation to close of won ' +
     'deals). Open deals at the snapshot date; the other three over deals closed in the four complete fiscal quarters before the snapshot’s quarter. ' +
-    '"–" when nothing was won there.',
+    '"–" when nothing was won there, and when the data-quality check close-before-created finds the cycle unusable (half or more of the won deals ' +
+    'close before they were created) or the average comes out negative.',
   accepts: ['owner', 'lead_source', 'type', 'pipeline', 'by'],
   run(filters, { db, settings, asOf }) {
     const { sql, params } = buildVelocitySql(filters, trailingWindow(asOf, settings));

@@ -38,7 +38,8 @@ export const winRates: Metric<WinRateRow> = {
   name: 'win-rates',
   note:
     'Over deals closed in the period (close date from..to, inclusive; all closed deals when no period): count win rate = won ÷ (won + lost); ' +
-    'amount win rate = won amount ÷ (won + lost amount), in the corporate currency, a missing amount counting as 0. "–" when nothing closed.',
+    'amount win rate = won amount ÷ (won + lost amount), in the corporate currency, a missing amount counting as 0. "–" when nothing closed, ' +
+    'and the amount rate "–" when every lost deal is at 0 while won deals have amounts (data-quality check lost-zero-amounts: the rate would be a 100% artefact).',
   accepts: ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by'],
   async run(filters, { db, settings }) {
     const { sql, params } = buildWinRatesSql(filters, settings);

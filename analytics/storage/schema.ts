@@ -407,6 +407,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 9,
     name: 'snapshots record where their export came from (an org id, a mapping), so a workspace holds one organisation',
     sql: `ALTER TABLE snapshots ADD COLUMN source_key VARCHAR;`
+  },
+  {
+    version: 10,
+    name: 'data-quality checks per snapshot (snapshots loaded before are checked when first asked)',
+    sql: `
+      CREATE TABLE quality_checks (
+        snapshot_id INTEGER NOT NULL, position INTEGER NOT NULL, check_id VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+        sentence VARCHAR NOT NULL, hit_count INTEGER NOT NULL, examples JSON NOT NULL, affects JSON NOT NULL, drill VARCHAR
+      );`
   }
 ];
 

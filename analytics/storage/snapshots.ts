@@ -17,6 +17,8 @@ export interface SnapshotSummary {
   ignored_files: string[];
   warnings: string[];
   counts: { deals: number; open_deals: number; stage_events: number; leads: number; stages: number };
+  /** data-quality checks that hit, by severity; null for a snapshot loaded before checks existed and not checked yet */
+  quality: { unusable: number; warning: number } | null;
 }
 
 // Counts per snapshot come from one grouped pass over each view (a correlated count per
@@ -30,31 +32,36 @@ const SUMMARY_SQL = (which: 'true' | 'snapshot_id = $id') => `
   ),
   event_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stage_events WHERE ${which} GROUP BY snapshot_id),
   lead_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM leads WHERE ${which} GROUP BY snapshot_id),
-  stage_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stages WHERE ${which} GROUP BY snapshot_id)
+  stage_counts AS (SELECT snapshot_id, count(*)::INTEGER AS n FROM stages WHERE ${which} GROUP BY snapshot_id),
+  quality AS (
+    SELECT snapshot_id, count(*) FILTER (WHERE severity = 'unusable')::INTEGER AS unusable, count(*) FILTER (WHERE severity = 'warning')::INTEGER AS warning
+    FROM quality_checks WHERE ${which} GROUP BY snapshot_id
+  )
   SELECT s.snapshot_id, s.crm, s.source_key, s.export_kind,
          strftime(s.as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of, s.as_of_source,
          strftime(s.loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
          s.corporate_currency, s.has_activity,
          s.files::VARCHAR AS files, s.ignored_files::VARCHAR AS ignored_files, s.warnings::VARCHAR AS warnings,
          coalesce(d.deals, 0) AS deals, coalesce(d.open_deals, 0) AS open_deals, coalesce(e.n, 0) AS stage_events,
-         coalesce(l.n, 0) AS leads, coalesce(t.n, 0) AS stages
+         coalesce(l.n, 0) AS leads, coalesce(t.n, 0) AS stages, q.unusable AS quality_unusable, q.warning AS quality_warning
   FROM chosen s
   LEFT JOIN deal_counts d USING (snapshot_id) LEFT JOIN event_counts e USING (snapshot_id)
-  LEFT JOIN lead_counts l USING (snapshot_id) LEFT JOIN stage_counts t USING (snapshot_id)
+  LEFT JOIN lead_counts l USING (snapshot_id) LEFT JOIN stage_counts t USING (snapshot_id) LEFT JOIN quality q USING (snapshot_id)
   ORDER BY s.as_of DESC, s.snapshot_id DESC`;
 
-type SummaryRow = Omit<SnapshotSummary, 'files' | 'ignored_files' | 'warnings' | 'counts'> &
+type SummaryRow = Omit<SnapshotSummary, 'files' | 'ignored_files' | 'warnings' | 'counts' | 'quality'> &
   Record<'files' | 'ignored_files' | 'warnings', string> &
-  SnapshotSummary['counts'];
+  SnapshotSummary['counts'] & { quality_unusable: number | null; quality_warning: number | null };
 
 function toSummary(r: SummaryRow): SnapshotSummary {
-  const { deals, open_deals, stage_events, leads, stages, files, ignored_files, warnings, ...rest } = r;
+  const { deals, open_deals, stage_events, leads, stages, files, ignored_files, warnings, quality_unusable, quality_warning, ...rest } = r;
   return {
     ...rest,
     files: JSON.parse(files),
     ignored_files: JSON.parse(ignored_files),
     warnings: JSON.parse(warnings),
-    counts: { deals, open_deals, stage_events, leads, stages }
+    counts: { deals, open_deals, stage_events, leads, stages },
+    quality: quality_unusable === null ? null : { unusable: quality_unusable, warning: quality_warning! }
   };
 }
 
@@ -88,7 +95,7 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
 }
 
 // deals, stage events, visits and leads are versions: what no snapshot holds any more goes after (dropOrphanRows)
-const SNAPSHOT_TABLES = ['stage_visit_stats', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
+const SNAPSHOT_TABLES = ['quality_checks', 'stage_visit_stats', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
 
 export async function deleteSnapshot(db: Database, id: number): Promise<void> {
   await deleteSnapshots(db, [id]);

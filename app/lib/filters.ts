@@ -93,6 +93,8 @@ export interface DealFilters {
   reached?: string;
   /** the deals whose furthest open stage is this one */
   furthest?: string;
+  /** the deals a data-quality check hits */
+  check?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';
   forecast_category?: string;
   date_field?: 'close' | 'created';
@@ -127,6 +129,7 @@ export function describeFilters(f: PageFilters & DealFilters, locale?: string): 
   if (f.stage) parts.push(`stage ${f.stage}`);
   if (f.reached) parts.push(`that reached ${f.reached}`);
   if (f.furthest) parts.push(`whose furthest stage was ${f.furthest}`);
+  if (f.check) parts.push(`hit by the data-quality check ${f.check}`);
   if (f.forecast_category) parts.push(`forecast category ${f.forecast_category}`);
   if (f.owner) parts.push(`owner ${f.owner}`);
   if (f.lead_source) parts.push(`lead source ${f.lead_source}`);

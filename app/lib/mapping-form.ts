@@ -1,9 +1,9 @@
 /**
  * The upload page's mapping step as plain data: a column mapping (analytics/ingest/
  * adapters/mapped/format.ts) turned into the form a person edits (one header per deal field,
- * date patterns as text, "won when COLUMN equals VALUE") and back. Whatever the form
- * does not show (other fields, stages, leads, outcome rules more complex than one
- * equality) is carried over from the mapping it started from, unchanged.
+ * date patterns as text, "won when COLUMN equals VALUE", the stage order) and back. Whatever
+ * the form does not show (other fields, stage probabilities, leads, outcome rules more complex
+ * than one equality) is carried over from the mapping it started from, unchanged.
  */
 import type { Condition, DealField, Mapping, UploadInspection } from '../../analytics';
 import type { UploadProblem } from './upload';
@@ -59,6 +59,8 @@ export interface MappingForm {
   currency: string;
   won: RuleForm;
   lost: RuleForm;
+  /** the stage order (the mapping's `deals.stages`, by name) */
+  stages: string[];
 }
 
 /** A mapping name from a file name: lower case letters, digits, . _ - (the API's rule), at most 64. */
@@ -103,8 +105,23 @@ export function mappingToForm(mapping: Mapping, fileName: string, headers: strin
     strip_currency: mapping.formats.strip_currency,
     currency: mapping.formats.currency ?? '',
     won: ruleForm(deals?.outcome.won, headers),
-    lost: ruleForm(deals?.outcome.lost, headers)
+    lost: ruleForm(deals?.outcome.lost, headers),
+    stages: (deals?.stages ?? []).map((s) => s.stage)
   };
+}
+
+/**
+ * Moves `stage` one place up (-1) or down (+1) among the stages that may move (the open ones:
+ * closed stages follow them wherever they are listed); the others keep their places.
+ */
+export function moveStage(stages: string[], stage: string, delta: -1 | 1, movable: (stage: string) => boolean = () => true): string[] {
+  const places = stages.flatMap((s, i) => (movable(s) ? [i] : []));
+  const at = places.findIndex((i) => stages[i] === stage);
+  const to = at + delta;
+  if (at < 0 || to < 0 || to >= places.length) return stages;
+  const out = [...stages];
+  [out[places[at]], out[places[to]]] = [out[places[to]], out[places[at]]];
+  return out;
 }
 
 function ruleOf(rule: RuleForm): Condition | undefined {
@@ -153,7 +170,7 @@ export function formToMapping(form: MappingForm, base: Mapping): Mapping {
       strip_currency: form.strip_currency,
       currency: form.currency.trim() ? form.currency.trim().toUpperCase() : null
     },
-    deals: { detect: { headers: detect }, columns, outcome, stages: base.deals?.stages ?? [] },
+    deals: { detect: { headers: detect }, columns, outcome, stages: form.stages.map((stage) => base.deals?.stages.find((s) => s.stage === stage) ?? { stage }) },
     leads: base.leads
   };
 }
@@ -190,7 +207,4 @@ export async function readAnswer<T>(res: Response): Promise<{ ok: true; value: T
   return { ok: false, error, problems };
 }
 
-/** Whether a rejection says a file matches no known format: the mapping step can read it. */
-export function unknownFormat(problem: UploadProblem): boolean {
-  return problem.reason.startsWith('not a Salesforce export, nor a HubSpot or Pipedrive deals export');
-}
+export { unknownFormat } from './upload';

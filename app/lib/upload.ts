@@ -12,6 +12,8 @@ export interface UploadedSnapshot {
   ignored_files: string[];
   warnings: string[];
   duplicate: boolean;
+  /** the snapshot's data-quality checks (severity ok: passed) */
+  quality?: { id: string; severity: 'ok' | 'info' | 'warning' | 'unusable'; sentence: string }[];
 }
 
 export interface UploadProblem {
@@ -32,11 +34,41 @@ export type UploadOutcome =
       belongsTo?: string | null;
     };
 
-export const ACCEPT = '.csv,.zip,text/csv,application/zip';
+export const ACCEPT = '.csv,.zip,.xlsx,.xlsm,text/csv,application/zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Files the API can read, by extension; the rest are refused before sending. */
+/** Files the API reads, by extension: CSV (or text), ZIP, Excel workbooks. */
 export function acceptedFile(file: { name: string }): boolean {
-  return /\.(csv|zip)$/i.test(file.name);
+  return /\.(csv|txt|zip|xlsx|xlsm)$/i.test(file.name);
+}
+
+/**
+ * The refusal of an upload the API could not read at all (no file it reads), before sending;
+ * null when it goes: files beside the ones it reads (a LICENSE, a README, an image) go too,
+ * and the snapshot lists them as not read.
+ */
+export function refusedUpload(files: { name: string }[]): UploadOutcome | null {
+  if (files.some(acceptedFile)) return null;
+  return {
+    kind: 'rejected',
+    status: 415,
+    error: 'Only CSV files, Excel workbooks (.xlsx) and ZIP archives can be uploaded.',
+    problems: files.map((f) => ({ file: f.name, line: null, column: null, reason: 'not a .csv, .xlsx or .zip file' }))
+  };
+}
+
+/** Whether a rejection says a file matches no known format: the mapping step can read it. */
+export function unknownFormat(problem: UploadProblem): boolean {
+  return problem.reason.startsWith('not a Salesforce export, nor a HubSpot or Pipedrive deals export');
+}
+
+/**
+ * What the mapping step is offered after a rejection saying the upload is in no known format:
+ * every file sent (the step maps the one most like deals, and the upload through the mapping
+ * lists the others as not read), named for the offer; null after any other outcome.
+ */
+export function mappableUpload<F extends { name: string }>(outcome: UploadOutcome | null, sent: F[]): { files: F[]; name: string } | null {
+  if (outcome?.kind !== 'rejected' || !sent.length || !outcome.problems.some(unknownFormat)) return null;
+  return { files: sent, name: sent.length === 1 ? sent[0].name : `these ${sent.length} files` };
 }
 
 /** `fields` are sent as form fields beside the files (`as_of`, `format`, `mapping`). */

@@ -53,8 +53,10 @@ export const load: PageServerLoad = async ({ url, request, locals }) => {
       crm: summary.crm,
       export_kind: summary.export_kind,
       as_of_source: summary.as_of_source,
-      warnings: summary.warnings
+      warnings: summary.warnings,
+      quality: summary.quality
     },
+    caveats: [...(velocity?.caveats ?? []), ...(stuck?.caveats ?? [])],
     kpis,
     forecast: fc,
     velocity: vel,

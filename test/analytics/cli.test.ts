@@ -43,6 +43,18 @@ describe('pipelens CLI', () => {
     expect(csv.stdout).toBe('stage,sort_order,forecast_category,open_count,open_amount\r\nProspecting,1,Pipeline,1,10000\r\nNegotiation/Review,2,Pipeline,2,25000\r\n');
   });
 
+  it('prints the snapshot\'s data-quality checks, and the deals one hits', async () => {
+    const json = await pipelens('quality', '--db', db);
+    expect(json.code).toBe(0);
+    const checks = JSON.parse(json.stdout) as { id: string; severity: string; count: number }[];
+    expect(checks.length).toBe(16);
+    const csv = await pipelens('quality', '--db', db, '--format', 'csv');
+    expect(csv.stdout.split('\r\n')[0]).toBe('id,severity,sentence,count,examples,affects,drill');
+    const hits = checks.find((c) => c.id === 'missing-amount')!;
+    const deals = await pipelens('metric', 'deals', '--db', db, '--check', 'missing-amount');
+    expect(JSON.parse(deals.stdout).length).toBe(hits.count);
+  });
+
   it('rejects a bad export with reasons and exit code 1, leaving the database as it was', async () => {
     // a list of accounts: no CRM's deals, and no saved mapping in data/mappings fits it
     const { code, stdout, stderr } = await pipelens('ingest', '--db', db, join(SHARED_DATA, 'maven-crm-sales-opportunities', 'accounts.csv'));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMapping, type Mapping } from '../../analytics/ingest/adapters/mapped/format';
 import { proposeMapping } from '../../analytics/ingest/adapters/mapped/propose';
-import { describeRule, formProblems, formToMapping, mappingToForm, slugify, unknownFormat, type MappingForm } from '../../app/lib/mapping-form';
+import { describeRule, formProblems, formToMapping, mappingToForm, moveStage, slugify, unknownFormat, type MappingForm } from '../../app/lib/mapping-form';
 import { FIXTURES, splitCsv } from '../helpers';
 
 // What POST /api/mappings/inspect proposes for euro-deals.csv (written out in test/analytics/ingest/mapping.test.ts).
@@ -21,7 +21,8 @@ const FORM: MappingForm = {
   strip_currency: true,
   currency: 'EUR',
   won: { column: 'Result', value: 'Won', kept: null },
-  lost: { column: 'Result', value: 'Lost', kept: null }
+  lost: { column: 'Result', value: 'Lost', kept: null },
+  stages: []
 };
 
 describe('mapping form', () => {
@@ -74,6 +75,29 @@ describe('mapping form', () => {
     expect(back.deals!.outcome).toEqual({ won: { column: 'Result', equals: 'Won' }, lost, closed: { column: 'Stage', equals: 'Closed' } });
     expect(back.deals!.columns.account).toBe('Owner');
     expect(back.deals!.stages).toEqual([{ stage: 'Negotiation' }]);
+  });
+
+  it('keeps the stage order: the mapping\'s stages in the form, the form\'s order back in the mapping with what it said of each', () => {
+    const base: Mapping = { ...PROPOSAL, deals: { ...PROPOSAL.deals!, stages: [{ stage: 'Negotiation' }, { stage: 'Closed', probability: 100 }] } };
+    const form = mappingToForm(base, 'euro-deals.csv', HEADERS);
+    expect(form.stages).toEqual(['Negotiation', 'Closed']);
+    const back = formToMapping({ ...form, stages: ['Abandoned', 'Negotiation', 'Closed'] }, base);
+    expect(back.deals!.stages).toEqual([{ stage: 'Abandoned' }, { stage: 'Negotiation' }, { stage: 'Closed', probability: 100 }]);
+    expect(parseMapping(JSON.stringify(back)).deals!.stages.map((s) => s.stage)).toEqual(['Abandoned', 'Negotiation', 'Closed']);
+  });
+
+  it('moves a stage up or down among the open stages, the closed ones keeping their places', () => {
+    const stages = ['Lead', 'Demo', 'Won', 'Proposal', 'Lost'];
+    const open = (s: string) => !['Won', 'Lost'].includes(s);
+    expect(moveStage(stages, 'Demo', -1, open)).toEqual(['Demo', 'Lead', 'Won', 'Proposal', 'Lost']);
+    // Proposal up swaps with Demo, over Won
+    expect(moveStage(stages, 'Proposal', -1, open)).toEqual(['Lead', 'Proposal', 'Won', 'Demo', 'Lost']);
+    expect(moveStage(stages, 'Demo', 1, open)).toEqual(['Lead', 'Proposal', 'Won', 'Demo', 'Lost']);
+    // at either end, or not movable: unchanged
+    expect(moveStage(stages, 'Lead', -1, open)).toBe(stages);
+    expect(moveStage(stages, 'Proposal', 1, open)).toBe(stages);
+    expect(moveStage(stages, 'Won', -1, open)).toBe(stages);
+    expect(moveStage(['A', 'B'], 'B', -1)).toEqual(['B', 'A']);
   });
 
   it('names what the form lacks', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedFile, toOutcome } from '../../app/lib/upload';
+import { acceptedFile, mappableUpload, refusedUpload, toOutcome } from '../../app/lib/upload';
 
 describe('upload outcome', () => {
   it('reads a created and a duplicate snapshot', () => {
@@ -24,9 +24,37 @@ describe('upload outcome', () => {
     expect(toOutcome(502, '')).toEqual({ kind: 'rejected', status: 502, error: 'The server answered 502.', problems: [] });
   });
 
-  it('accepts CSV and ZIP files only', () => {
-    expect(acceptedFile({ name: 'Opportunity.CSV' })).toBe(true);
-    expect(acceptedFile({ name: 'export.zip' })).toBe(true);
-    expect(acceptedFile({ name: 'notes.xlsx' })).toBe(false);
+  it('reads CSV, ZIP and Excel workbooks', () => {
+    expect(['Opportunity.CSV', 'export.zip', 'deals.xlsx', 'deals.XLSM', 'export.txt'].map((name) => acceptedFile({ name }))).toEqual([true, true, true, true, true]);
+    expect(['LICENSE', 'README.md', 'logo.png', 'deals.xls'].map((name) => acceptedFile({ name }))).toEqual([false, false, false, false]);
+  });
+
+  it('sends files it does not read beside ones it does (the snapshot lists them), and refuses an upload of none it reads', () => {
+    expect(refusedUpload([{ name: 'LICENSE' }, { name: 'Opportunity.csv' }, { name: 'logo.png' }])).toBeNull();
+    expect(refusedUpload([{ name: 'LICENSE' }, { name: 'logo.png' }])).toEqual({
+      kind: 'rejected',
+      status: 415,
+      error: 'Only CSV files, Excel workbooks (.xlsx) and ZIP archives can be uploaded.',
+      problems: [
+        { file: 'LICENSE', line: null, column: null, reason: 'not a .csv, .xlsx or .zip file' },
+        { file: 'logo.png', line: null, column: null, reason: 'not a .csv, .xlsx or .zip file' }
+      ]
+    });
+  });
+
+  it('offers the mapping step every file of an upload in no known format, one file or several', () => {
+    const reason = 'not a Salesforce export, nor a HubSpot or Pipedrive deals export: the closest format, Salesforce, lacks Id, StageName, CloseDate';
+    const rejected = (file: string) => toOutcome(422, JSON.stringify({ error: 'rejected', problems: [{ file, line: null, column: null, reason }] }));
+    const one = [{ name: 'deals.csv' }];
+    expect(mappableUpload(rejected('deals.csv'), one)).toEqual({ files: one, name: 'deals.csv' });
+    // several: the rejection names the file closest to a CRM's, or all of them; the step finds the deals file
+    const three = [{ name: 'leads.csv' }, { name: 'deals.csv' }, { name: 'LICENSE' }];
+    expect(mappableUpload(rejected('leads.csv'), three)).toEqual({ files: three, name: 'these 3 files' });
+    expect(mappableUpload(rejected('leads.csv, deals.csv, LICENSE'), three)).toEqual({ files: three, name: 'these 3 files' });
+    // a ZIP: the rejection names a file inside it
+    expect(mappableUpload(rejected('deals.csv'), [{ name: 'export.zip' }])).toEqual({ files: [{ name: 'export.zip' }], name: 'export.zip' });
+    // any other outcome offers nothing
+    const badDate = toOutcome(422, JSON.stringify({ error: 'rejected', problems: [{ file: 'Opportunity.csv', line: 2, column: 'CloseDate', reason: 'not a date' }] }));
+    expect([mappableUpload(badDate, one), mappableUpload(null, one), mappableUpload(rejected('deals.csv'), [])]).toEqual([null, null, null]);
   });
 });

@@ -27,6 +27,8 @@ export interface CrmAdapter {
   /** What besides the files makes an upload a different snapshot (a mapping). */
   fingerprint?: string;
   prepare(conn: DuckDBConnection, staged: StagedSet): Promise<Prepared>;
+  /** Where the deal rows and their ids are staged, for the duplicate-id check (after prepare). */
+  dealRows?: { table: string; id: string };
   /** Stage settings, per pipeline (METRICS.md "Stage model"). */
   stages(conn: DuckDBConnection, staged: StagedSet): Promise<PipelineStages[]>;
   leadStatuses(conn: DuckDBConnection, staged: StagedSet, settings: Settings): Promise<LeadStatus[]>;

@@ -24,7 +24,7 @@ const d = (v: number | null, locale: string) => (v === null ? '–' : `${formatN
 export function slowestStage(rows: DurationChartRow[]): DurationChartRow | null {
   return [...rows]
     .sort((a, b) => a.sort_order - b.sort_order)
-    .reduce<DurationChartRow | null>((s, r) => (r.median_days !== null && (s === null || r.median_days > s.median_days!) ? r : s), null);
+    .reduce<DurationChartRow | null>((s, r) => (r.median_days !== null && r.median_days > 0 && (s === null || r.median_days > s.median_days!) ? r : s), null);
 }
 
 export function durationTakeaway(rows: DurationChartRow[], locale = DEFAULT_LOCALE): string {

@@ -10,6 +10,7 @@ import {
   NotFoundError,
   OPEN_PRINCIPAL,
   RejectedFileError,
+  qualityToCsv,
   toArrow,
   toCsv,
   UploadTooLargeError,
@@ -156,6 +157,14 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
       return c.json(snapshot);
     });
 
+    w.get('/snapshots/:id/quality', need('viewer'), async (c) => {
+      const checks = await c.get('ws').quality(snapshotId(c.req.param('id')));
+      const format = c.req.query('format') ?? 'json';
+      if (!['json', 'csv'].includes(format)) throw new BadParameterError('format', 'json or csv');
+      if (format === 'json') return c.json(checks);
+      return c.body(qualityToCsv(checks), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="quality.csv"' });
+    });
+
     w.delete('/snapshots/:id', need('admin'), async (c) => {
       await c.get('ws').deleteSnapshot(snapshotId(c.req.param('id')), c.get('actor'));
       return c.body(null, 204);
@@ -198,7 +207,7 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
         actor: c.get('actor'),
         visible: (slug) => actorIn(c.get('principal'), slug) !== null
       });
-      return c.json({ ...result.snapshot, duplicate: !result.created }, result.created ? 201 : 200);
+      return c.json({ ...result.snapshot, duplicate: !result.created, quality: result.quality }, result.created ? 201 : 200);
     });
 
     w.get('/mappings', need('viewer'), (c) => c.json(c.get('ws').mappings()));
@@ -207,10 +216,16 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
       return c.json(await c.get('ws').saveMapping(c.req.param('name'), await jsonBody(c), c.get('actor')));
     });
 
+    w.delete('/mappings/:name', need('admin'), async (c) => {
+      await c.get('ws').deleteMapping(c.req.param('name'), c.get('actor'));
+      return c.body(null, 204);
+    });
+
     // the upload page's mapping step: headers, a proposed mapping and the first rows as read
     w.post('/mappings/inspect', need('uploader'), uploadLimit, async (c) => {
       const { files, fields } = await readUpload(c);
-      return c.json(await c.get('ws').inspectUpload(files, mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null));
+      const file = c.req.query('file') ?? fields.file;
+      return c.json(await c.get('ws').inspectUpload(files, mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null, file || undefined));
     });
 
     w.get('/metrics/:name', need('viewer'), async (c) => {

@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
     stage: get('stage'),
     reached: get('reached'),
     furthest: get('furthest'),
+    check: get('check'),
     status: status as DealFilters['status'],
     forecast_category: get('forecast_category'),
     date_field: dateField as DealFilters['date_field']

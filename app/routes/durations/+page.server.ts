@@ -19,12 +19,14 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     id === null ? Promise.resolve([] as StageVisits[]) : ws.visitDurations(id, { from, to, owner: filters.owner, lead_source: filters.lead_source, type: filters.type, pipeline: filters.pipeline }),
     parent()
   ]);
+  const unusable = result.caveats.length > 0;
   const closed = new Set(visits.filter((v) => v.is_closed).map((v) => v.stage));
   const rows = result.rows.filter((r) => !closed.has(r.stage));
   const chartRows: DurationChartRow[] = rows.map((r) => ({
     stage: r.stage,
     sort_order: r.sort_order,
-    days: visits.find((v) => v.stage === r.stage)?.days ?? [],
+    // no distribution of durations the quality checks call meaningless
+    days: unusable ? [] : (visits.find((v) => v.stage === r.stage)?.days ?? []),
     median_days: r.median_days,
     p75_days: r.p75_days,
     p90_days: r.p90_days,
@@ -38,6 +40,8 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     options,
     note: result.note,
     rows,
+    caveats: result.caveats,
+    snapshotId: result.snapshot_id,
     ...pageChart(stageDurationChart, chartRows, chartOptions)
   };
 };

@@ -27,6 +27,9 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     options,
     note: result.note,
     rows,
+    caveats: result.caveats,
+    snapshotId: result.snapshot_id,
+    linked: rows.some((r) => r.converted_leads_deals !== null),
     ...pageChart(sourceChart, chartRows, chartOptions)
   };
 };

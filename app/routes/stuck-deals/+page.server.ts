@@ -25,6 +25,8 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     reason,
     options,
     note: result.note,
+    caveats: result.caveats,
+    snapshotId: result.snapshot_id,
     total: all.length,
     totalAmount: all.reduce((s, d) => s + (d.amount ?? 0), 0),
     rows: reason ? all.filter((d) => d.reasons.includes(reason)) : all,

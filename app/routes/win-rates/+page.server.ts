@@ -45,6 +45,8 @@ export const load: PageServerLoad = async ({ url, locals, parent }) => {
     options,
     note: all.note,
     total: all.rows[0] ?? null,
+    caveats: all.caveats,
+    snapshotId: all.snapshot_id,
     trendRows,
     trendOptions: base,
     trendSvg: renderChart(winRateTrendChart, trendRows, { ...base, width: 960 }),

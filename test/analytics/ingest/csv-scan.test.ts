@@ -23,6 +23,15 @@ describe('scanCsv', () => {
     expect(scan.problems).toEqual([{ line: 3, column: null, reason: 'expected 3 fields, found 2 (row cut short?)' }]);
   });
 
+  it('lets a record leave out the header\'s trailing unnamed columns, and only those', () => {
+    const scan = scanCsv('a,b,,\n1,2,,\n3,4,\n5,6\n7\n');
+    expect(scan.header).toEqual(['a', 'b', '', '']);
+    expect([scan.records, scan.shortRecords]).toEqual([4, 2]);
+    expect(scan.problems).toEqual([{ line: 5, column: null, reason: 'expected 4 fields, found 1 (row cut short?)' }]);
+    // an unnamed column before a named one is no tail
+    expect(scanCsv('a,,b\n1,2\n').problems).toEqual([{ line: 2, column: null, reason: 'expected 3 fields, found 2 (row cut short?)' }]);
+  });
+
   it('reports a file truncated inside a quoted field', () => {
     const scan = scanCsv('a,b\n1,"unfinished\nmore');
     expect(scan.problems).toEqual([{ line: 2, column: 'b', reason: 'unterminated quoted field (file truncated?)' }]);

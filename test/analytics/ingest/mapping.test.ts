@@ -40,11 +40,12 @@ describe('mapped files', () => {
   it('reads decimal commas, thousands dots, a currency symbol and day/month/year dates; outcome rules decide won and lost', async () => {
     const rows = await withConn(async (conn) => {
       await stageRaw(conn, join(MAPPED, 'euro-deals.csv'), 'raw_deals');
-      const result = await prepareMapped(conn, { table: 'raw_deals', file: 'euro-deals.csv' }, euro());
+      const result = await prepareMapped(conn, { table: 'raw_deals', file: 'euro-deals.csv' }, euro(), null, new Date('2025-06-30T12:00:00Z'));
       expect(result.problems).toEqual([]);
       expect(result.corporateCurrency).toBe('EUR');
       expect(result.hasActivity).toBe(false);
-      expect(result.asOf).toBeNull();
+      // no modified date: the latest close (E5, 12/03/2025) or created date (E5, 10/01/2025)
+      expect([result.asOf, result.asOfSource]).toEqual([new Date('2025-03-12T00:00:00Z'), 'Close']);
       return queryRows(
         conn,
         `SELECT deal_id, name, stage, stage_sort_order, amount, currency, is_closed, is_won, close_date::VARCHAR AS close_date,
@@ -60,6 +61,53 @@ describe('mapped files', () => {
       // "won" matches the rule's "Won": values compare ignoring case
       { deal_id: 'E5', name: 'Epsilon', stage: 'Closed', stage_sort_order: 2, amount: 750, currency: 'EUR', is_closed: true, is_won: true, close_date: '2025-03-12', created_at: '2025-01-10 00:00:00', owner_name: 'Ben', pipeline: 'default' }
     ]);
+  });
+
+  it('dates the snapshot by the latest created or close date not after today, when no modified date is mapped', async () => {
+    const asOf = (today: string, mapping = euro()) =>
+      withConn(async (conn) => {
+        await stageRaw(conn, join(MAPPED, 'euro-deals.csv'), 'raw_deals');
+        const r = await prepareMapped(conn, { table: 'raw_deals', file: 'euro-deals.csv' }, mapping, null, new Date(today));
+        return [r.asOf?.toISOString() ?? null, r.asOfSource];
+      });
+    // close dates 31/01, 13/02, 28/02, 05/03, 12/03/2025; created 15/11/2024 … 10/01/2025
+    expect(await asOf('2025-03-12T08:00:00Z')).toEqual(['2025-03-12T00:00:00.000Z', 'Close']); // today itself counts
+    expect(await asOf('2025-03-01T00:00:00Z')).toEqual(['2025-02-28T00:00:00.000Z', 'Close']);
+    expect(await asOf('2025-01-20T00:00:00Z')).toEqual(['2025-01-10T00:00:00.000Z', 'Created']);
+    expect(await asOf('2024-01-01T00:00:00Z')).toEqual([null, null]); // every date is later: the ingest takes the upload time
+    // a modified date, when mapped, dates it whatever today is: Created stands in for one here (latest 10/01/2025)
+    const modified = euro();
+    modified.deals!.columns.last_modified = 'Created';
+    expect(await asOf('2024-01-01T00:00:00Z', modified)).toEqual(['2025-01-10T00:00:00.000Z', 'Created']);
+  });
+
+  it('reads a mapping with leads only: no deals, the leads, dated by their latest date', async () => {
+    const leadsOnly = { ...euro(), deals: null };
+    const { result, counts, leads } = await withConn(async (conn) => {
+      await stageRaw(conn, join(MAPPED, 'leads.csv'), 'raw_leads');
+      const result = await prepareMapped(conn, null, leadsOnly, { table: 'raw_leads', file: 'leads.csv' }, new Date('2025-06-30'));
+      const [counts] = await queryRows(conn, `SELECT (SELECT count(*) FROM cur_deals)::INTEGER AS deals, (SELECT count(*) FROM cur_events)::INTEGER AS events`);
+      const leads = await queryRows(conn, `SELECT lead_id, status, is_converted FROM cur_leads ORDER BY lead_id`);
+      return { result, counts, leads };
+    });
+    expect(result.problems).toEqual([]);
+    expect(counts).toEqual({ deals: 0, events: 0 });
+    expect(leads).toEqual([
+      { lead_id: 'L1', status: 'Qualified', is_converted: true },
+      { lead_id: 'L2', status: 'New', is_converted: false },
+      { lead_id: 'L3', status: 'Converted', is_converted: true }
+    ]);
+    // created 03/01 09:30, 04/01 14:00, 05/01 08:15; converted 20/01/2025 (L1)
+    expect([result.asOf, result.asOfSource]).toEqual([new Date('2025-01-20T00:00:00Z'), 'Converted on']);
+  });
+
+  it('names the headers a section looks for when no file of the upload has them', async () => {
+    const { problems } = await withConn((conn) => prepareMapped(conn, null, euro(), null));
+    expect(problems).toEqual([
+      { file: '(upload)', line: null, column: null, reason: `no file has the deals headers of the mapping "Euro deals: decimal comma, day/month/year, outcome in its own column": Deal ID, Stage, Result` }
+    ]);
+    const leadsOnly = await withConn((conn) => prepareMapped(conn, null, { ...euro(), name: 'leads', deals: null }, null));
+    expect(leadsOnly.problems.map((p) => p.reason)).toEqual(['no file has the leads headers of the mapping "leads": Lead, Status, Source, Owner, Created, Converted on']);
   });
 
   it('creates cur_deals, cur_events, cur_leads and cur_rates with the columns and types prepareSalesforce gives them', async () => {

@@ -2,6 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../analytics/db';
+import { qualityOf } from '../../../analytics/quality/store';
 import { migrate, SCHEMA_VERSION } from '../../../analytics/storage/schema';
 import { tempDir } from '../../helpers';
 
@@ -23,8 +24,8 @@ describe('schema migrations', () => {
 
     const db = await openDatabase(path);
     const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(SCHEMA_VERSION).toBe(9);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(SCHEMA_VERSION).toBe(10);
     const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
     expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
     // version 3 built the visits of the rows already there
@@ -42,6 +43,13 @@ describe('schema migrations', () => {
     const positions = await db.query(`SELECT valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to FROM deal_rows`);
     expect(positions).toEqual([{ valid_from: '1704067200000000000', valid_to: null }]);
     expect(await db.query(`SELECT count(*)::INTEGER AS n FROM stage_events WHERE snapshot_id = 1`)).toEqual([{ n: 3 }]);
+    // version 10 made the quality-check table; a snapshot loaded before is checked when first asked
+    expect(await db.query(`SELECT count(*)::INTEGER AS n FROM quality_checks`)).toEqual([{ n: 0 }]);
+    const checks = await qualityOf(db, 1);
+    expect(checks.find((c) => c.id === 'duplicate-ids')).toMatchObject({ severity: 'ok', count: 0 });
+    // deal A was written with amount_corporate only: its amount is missing
+    expect(checks.find((c) => c.id === 'missing-amount')).toMatchObject({ severity: 'warning', count: 1, examples: ['A'] });
+    expect(await db.query(`SELECT count(*)::INTEGER AS n FROM quality_checks WHERE snapshot_id = 1`)).toEqual([{ n: checks.length }]);
     db.close();
     cleanup();
   });

@@ -178,6 +178,7 @@ export const hubspot: CrmAdapter = {
   primary: hubspotDealsSpec([]),
   classify,
   prepare,
+  dealRows: { table: 'stg_hubspotdeal', id: 'deal_id' },
   stages,
   // HubSpot's deals export has no leads: the settings' statuses keep the lead funnel's rows.
   leadStatuses: (conn, _staged, settings) => deriveSalesforceLeadStatuses(conn, false, settings),

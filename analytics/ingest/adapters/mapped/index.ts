@@ -15,7 +15,7 @@ import type { CrmAdapter, StagedSet } from '../adapter';
  * files are staged as they are, every column text under its own header, and the mapping
  * types them. No stage history: events come from successive snapshots.
  */
-export function mappedAdapter(mapping: Mapping): CrmAdapter {
+export function mappedAdapter(mapping: Mapping, now?: Date): CrmAdapter {
   const spec = (object: 'MappedDeals' | 'MappedLeads', section: Mapping['deals'] | Mapping['leads']): ObjectSpec => ({
     object,
     signature: section?.detect.headers ?? [],
@@ -39,8 +39,11 @@ export function mappedAdapter(mapping: Mapping): CrmAdapter {
       return section === 'deals' ? deals : section === 'leads' ? leads : null;
     },
     stage: stageAsText,
-    prepare: (conn, staged) => prepareMapped(conn, source(staged, 'MappedDeals')!, mapping, source(staged, 'MappedLeads')),
+    dealRows: { table: 'map_deals', id: 'deal_id' },
+    prepare: (conn, staged) => prepareMapped(conn, source(staged, 'MappedDeals'), mapping, source(staged, 'MappedLeads'), now),
     async stages(conn, staged) {
+      // a mapping with leads only has no deals, so no stages
+      if (!mapping.deals) return [];
       const stages = await deriveMappedStages(conn, mapping);
       const pipelines = await queryRows<{ pipeline: string }>(conn, `SELECT DISTINCT pipeline FROM cur_deals ORDER BY pipeline`);
       const file = staged.get('MappedDeals')!.file;
@@ -53,24 +56,40 @@ export function mappedAdapter(mapping: Mapping): CrmAdapter {
 }
 
 /**
- * The file under its own headers, every value text (the mapping types them). Refused: headers
- * that only differ in case (SQL cannot tell them apart), empty ones, and "rec" (the record number's).
+ * The file under its own headers, every value text (the mapping types them). A column without
+ * a name is left out when it holds no value (spreadsheets end headers with a comma); refused:
+ * one that holds values, headers that only differ in case (SQL cannot tell them apart), and
+ * "rec" (the record number's).
  */
 export async function stageAsText(conn: DuckDBConnection, file: { name: string; bytes: Uint8Array; scan: CsvScan }, _spec: ObjectSpec, table: string): Promise<StagedFile> {
   const { header } = file.scan;
   const seen = new Map<string, number>();
   const problems: Problem[] = [];
+  const unnamed: number[] = [];
   header.forEach((h, i) => {
     const key = h.trim().toLowerCase();
-    if (!key) problems.push({ file: file.name, line: 1, column: `column ${i + 1}`, reason: 'the column has no name: name it, or remove it' });
+    if (!key) unnamed.push(i);
     else if (key === 'rec') problems.push({ file: file.name, line: 1, column: h, reason: 'a column may not be named "rec": rename it' });
     else if (seen.has(key)) problems.push({ file: file.name, line: 1, column: h, reason: `the column name appears twice (columns ${seen.get(key)! + 1} and ${i + 1})` });
     else seen.set(key, i);
   });
+  if (unnamed.length === header.length) problems.push({ file: file.name, line: 1, column: null, reason: 'no column has a name: the first line holds the column names' });
   if (problems.length) return { table, rows: 0, present: new Set(), problems };
   await loadRawCsv(conn, file, table);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT rec, ${header.map((h, i) => `c${i} AS ${quoteIdent(h)}`).join(', ')} FROM ${table}_raw`);
+  for (const i of unnamed) {
+    const [first] = await queryRows<{ rec: number }>(conn, `SELECT rec FROM ${table}_raw WHERE nullif(trim(c${i}), '') IS NOT NULL ORDER BY rec LIMIT 1`);
+    if (first) {
+      const line = file.scan.recordLines[first.rec - 1] ?? first.rec + 1;
+      problems.push({ file: file.name, line, column: `column ${i + 1}`, reason: 'the column has no name but holds values: name it, or remove it' });
+    }
+  }
+  if (problems.length) {
+    await conn.run(`DROP TABLE ${table}_raw`);
+    return { table, rows: 0, present: new Set(), problems };
+  }
+  const named = header.flatMap((h, i) => (unnamed.includes(i) ? [] : [`c${i} AS ${quoteIdent(h)}`]));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT rec, ${named.join(', ')} FROM ${table}_raw`);
   await conn.run(`DROP TABLE ${table}_raw`);
   const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*)::INTEGER AS rows FROM ${table}`);
-  return { table, rows, present: new Set(header), problems };
+  return { table, rows, present: new Set(header.filter((h) => h.trim())), problems };
 }

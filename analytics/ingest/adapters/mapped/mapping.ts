@@ -3,8 +3,8 @@ import { queryRows } from '../../../db';
 import { MAX_PROBLEMS, type Problem } from '../../../errors';
 import { deriveStages, type StageHints } from '../../../stages';
 import type { Mapping } from './format';
-import { resolveHeader } from './sql';
-import { DEAL_KINDS, LEAD_KINDS, lineOf, typeSection, type RawSource } from './typed';
+import { quoteIdent, resolveHeader, SqlParams } from './sql';
+import { DEAL_KINDS, LEAD_KINDS, lineOf, typeSection, type RawSource, type TypedSection } from './typed';
 import type { Prepared as BuildResult } from '../adapter';
 
 /**
@@ -25,15 +25,22 @@ export function matchesMapping(mapping: Mapping, headers: string[]): 'deals' | '
   return null;
 }
 
+/**
+ * `deals` and `leads` are the files the mapping's sections read (null: the upload has none).
+ * A mapping may have one section or both; a section without its file is a rejection.
+ * `today` bounds the created, close and converted dates that may date the snapshot.
+ */
 export async function prepareMapped(
   conn: DuckDBConnection,
-  deals: RawSource,
+  deals: RawSource | null,
   mapping: Mapping,
-  leads: RawSource | null = null
+  leads: RawSource | null = null,
+  today: Date = new Date()
 ): Promise<BuildResult> {
-  if (!mapping.deals) throw new Error('prepareMapped: the mapping has no deals section');
   const warnings: string[] = [];
-  const typed = await typeSection(conn, deals, mapping.deals, mapping.formats, 'map_deals');
+  const lacking = missingFiles(mapping, deals, leads);
+  if (lacking.length) return { asOf: null, asOfSource: null, corporateCurrency: null, hasActivity: false, warnings, problems: lacking };
+  const typed = deals && mapping.deals ? await typeSection(conn, deals, mapping.deals, mapping.formats, 'map_deals') : await noDeals(conn);
   const problems: Problem[] = [...typed.problems];
   const leadTyped = leads && mapping.leads ? await typeSection(conn, leads, mapping.leads, mapping.formats, 'map_leads') : null;
   problems.push(...(leadTyped?.problems ?? []));
@@ -46,7 +53,7 @@ export async function prepareMapped(
 
   await conn.run(`CREATE OR REPLACE TEMP TABLE cur_rates AS
     SELECT NULL::VARCHAR AS iso_code, NULL::DOUBLE AS conversion_rate, NULL::BOOLEAN AS is_corporate WHERE false`);
-  const stageOrder = mapping.deals.stages.map((s) => s.stage);
+  const stageOrder = (mapping.deals?.stages ?? []).map((s) => s.stage);
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE cur_deals AS
      SELECT rec, deal_id, ${d('name')} AS name, NULL::VARCHAR AS account_id, ${d('account')} AS account_name,
@@ -75,18 +82,74 @@ export async function prepareMapped(
     `SELECT count(DISTINCT currency)::INTEGER AS currencies, any_value(currency) AS single FROM cur_deals`
   );
   if (currency.currencies > 1) warnings.push(`${currency.currencies} currencies without a rate table: amounts are summed as they are`);
-  const [asOf] = await queryRows<{ as_of: Date | null }>(
+  const asOf = await mappedAsOf(
     conn,
-    `SELECT greatest((SELECT max(last_modified_at) FROM cur_deals), (SELECT max(last_modified_at) FROM cur_leads)) AS as_of`
+    [
+      { table: 'map_deals', headers: typed.headers },
+      ...(leadTyped ? [{ table: 'map_leads', headers: leadTyped.headers }] : [])
+    ],
+    today
   );
   return {
-    asOf: asOf.as_of,
-    asOfSource: asOf.as_of ? (typed.headers.get('last_modified') ?? leadTyped?.headers.get('last_modified') ?? null) : null,
+    asOf: asOf.asOf,
+    asOfSource: asOf.source,
     corporateCurrency: mapping.formats.currency ?? (currency.currencies === 1 ? currency.single : null),
     hasActivity: typed.headers.has('last_activity_date'),
     warnings,
     problems
   };
+}
+
+/** A section of the mapping whose file the upload lacks, as a problem naming the headers it looks for. */
+function missingFiles(mapping: Mapping, deals: RawSource | null, leads: RawSource | null): Problem[] {
+  const lacks = (section: 'deals' | 'leads') => ({
+    file: (section === 'deals' ? leads : deals)?.file ?? '(upload)',
+    line: null,
+    column: null,
+    reason: `no file has the ${section} headers of the mapping ${JSON.stringify(mapping.name ?? 'given')}: ${mapping[section]!.detect.headers.join(', ')}`
+  });
+  if (mapping.deals && !deals) return [lacks('deals')];
+  if (!mapping.deals && mapping.leads && !leads) return [lacks('leads')];
+  return [];
+}
+
+/** An empty typed deals table (a mapping with leads only). */
+async function noDeals(conn: DuckDBConnection): Promise<TypedSection> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE map_deals AS SELECT NULL::INTEGER AS rec, NULL::VARCHAR AS deal_id, NULL::VARCHAR AS stage WHERE false`);
+  return { headers: new Map(), rules: false, problems: [] };
+}
+
+/**
+ * The date a mapped file gives its snapshot: the latest modified date when a section maps one;
+ * else the latest created, close or converted date not after `today` (open deals' close dates
+ * are often planned ones). `sections` are typed tables (typed.ts) with the fields they map.
+ */
+export async function mappedAsOf(
+  conn: DuckDBConnection,
+  sections: { table: string; headers: Map<string, string> }[],
+  today: Date
+): Promise<{ asOf: Date | null; source: string | null }> {
+  const latest = async (fields: string[], bounded: boolean) => {
+    const p = new SqlParams();
+    const day = bounded ? p.add(today.toISOString().slice(0, 10)) : '';
+    const parts = sections.flatMap(({ table, headers }) =>
+      fields
+        .filter((f) => headers.has(f))
+        .map(
+          (f) =>
+            `SELECT max(${quoteIdent(f)})::TIMESTAMP AS v, ${p.add(headers.get(f)!)} AS source FROM ${quoteIdent(table)}` +
+            (bounded ? ` WHERE ${quoteIdent(f)}::DATE <= ${day}::DATE` : '')
+        )
+    );
+    if (!parts.length) return null;
+    const [row] = await queryRows<{ v: Date; source: string }>(
+      conn,
+      `SELECT v, source FROM (${parts.join(' UNION ALL ')}) WHERE v IS NOT NULL ORDER BY v DESC, source LIMIT 1`,
+      p.params
+    );
+    return row ? { asOf: row.v, source: row.source } : null;
+  };
+  return (await latest(['last_modified'], false)) ?? (await latest(['close_date', 'created_date', 'converted_date'], true)) ?? { asOf: null, source: null };
 }
 
 async function createLeads(conn: DuckDBConnection, headers: Map<string, string> | null, rules: boolean): Promise<void> {
@@ -167,8 +230,12 @@ export async function previewMapped(
   };
 }
 
-/** Stage settings for a mapped export: the mapping's stage list first, then the deals' own columns (most frequent value per stage). */
-export async function deriveMappedStages(conn: DuckDBConnection, mapping: Mapping) {
+/**
+ * Stage settings for a mapped export: the mapping's stage list first, then the deals' own columns
+ * (most frequent value per stage). `deals` is a relation with cur_deals' stage, probability,
+ * forecast_category, is_closed and is_won columns.
+ */
+export async function deriveMappedStages(conn: DuckDBConnection, mapping: Mapping, deals = 'cur_deals') {
   const fromMapping = new Map<string, StageHints>(
     (mapping.deals?.stages ?? []).map((s, i) => [
       s.stage,
@@ -178,7 +245,7 @@ export async function deriveMappedStages(conn: DuckDBConnection, mapping: Mappin
   const fromDeals = await queryRows<{ stage: string; probability: number | null; forecast_category: string | null; is_closed: boolean | null; is_won: boolean | null }>(
     conn,
     `SELECT stage, mode(probability) AS probability, mode(forecast_category) AS forecast_category, mode(is_closed) AS is_closed, mode(is_won) AS is_won
-     FROM cur_deals GROUP BY stage ORDER BY stage`
+     FROM ${deals} GROUP BY stage ORDER BY stage`
   );
   const hints = new Map<string, StageHints>(
     fromDeals.map((r) => [r.stage, { probability: r.probability ?? undefined, forecast_category: r.forecast_category ?? undefined, is_closed: r.is_closed ?? undefined, is_won: r.is_won ?? undefined }])

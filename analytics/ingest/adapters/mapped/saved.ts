@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadParameterError, RejectedFileError } from '../../../errors';
+import { BadParameterError, NotFoundError, RejectedFileError } from '../../../errors';
 import { parseMapping, type Mapping } from './mapping';
 import { writeWhole } from '../../../settings';
 
@@ -56,4 +56,11 @@ export function saveMapping(name: string, mapping: unknown, dir: string): SavedM
   const path = join(dir, `${name}.json`);
   writeWhole(path, JSON.stringify({ ...(mapping as object), name }, null, 2) + '\n');
   return { name, mapping: { ...checked, name } };
+}
+
+/** Deletes the saved mapping `name`; NotFoundError when there is none of that name. */
+export function deleteMapping(name: string, dir: string): void {
+  const path = join(dir, `${name}.json`);
+  if (!NAME.test(name) || !existsSync(path)) throw new NotFoundError(`mapping ${name}`);
+  rmSync(path);
 }

@@ -105,6 +105,7 @@ export const pipedrive: CrmAdapter = {
   primary: PIPEDRIVE_DEAL,
   classify,
   prepare,
+  dealRows: { table: 'stg_pipedrivedeal', id: 'deal_id' },
   stages,
   // The deals export has no leads: the settings' statuses keep the lead funnel's rows.
   leadStatuses: (conn, _staged, settings) => deriveSalesforceLeadStatuses(conn, false, settings),

@@ -9,6 +9,7 @@ export const salesforce: CrmAdapter = {
   primary: OPPORTUNITY,
   classify: classifySalesforceFile,
   prepare: (conn, staged) => prepareSalesforce(conn, staged),
+  dealRows: { table: 'stg_opportunity', id: 'Id' },
   async stages(conn, staged) {
     const stages = await deriveSalesforceStages(conn, staged.has('OpportunityStage'), staged.has('OpportunityHistory'));
     return [{ pipeline: 'default', stages, file: staged.get('Opportunity')!.file, column: 'StageName' }];
