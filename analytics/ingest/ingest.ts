@@ -18,6 +18,7 @@ import type { SavedMapping } from './adapters/mapped/saved';
 import { detectAdapter } from './detect';
 import { MAX_EXAMPLES, type IngestFacts, type QualityCheck } from '../quality/checks';
 import { checkAndStore, qualityOf } from '../quality/store';
+import { FORGET_LEDGER_FROM_SQL, ledgerRows } from '../metrics/forecast-ledger';
 import { stageCsv } from './stage-csv';
 
 export interface IngestOptions {
@@ -70,6 +71,8 @@ export async function ingest(db: Database, uploads: InputFile[], opts: IngestOpt
   // Staging tables are temporary: they vanish with the connection, whatever happens.
   const sourceKey = orgIdOf(uploads.map((u) => u.name));
   const { id, created } = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride, sourceKey }));
+  // the forecast ledger entry of the new snapshot, so its first forecast view reads instead of computes
+  if (created) await ledgerRows(db, settings, { snapshot: id }, 'one');
   return { snapshot: (await getSnapshot(db, id))!, created, quality: await qualityOf(db, id) };
 }
 
@@ -213,6 +216,7 @@ async function stageAndWrite(
       await storeWithSnapshotEvents(conn, id, position);
     }
     await rebuildSnapshotEventsAfter(conn, position);
+    for (const sql of FORGET_LEDGER_FROM_SQL) await conn.run(sql, { position });
     await checkAndStore(conn, id, facts);
     return id;
   });

@@ -1,6 +1,6 @@
 import { fiscalQuarterOf, parseFiscalQuarter } from '../fiscal';
 import type { Metric } from './metric';
-import { buildForecastSql, type ForecastRow } from './forecast';
+import { forecastsUpTo } from './forecast-ledger';
 
 export interface ForecastAccuracyRow {
   [key: string]: unknown;
@@ -34,8 +34,7 @@ export const forecastAccuracy: Metric<ForecastAccuracyRow> = {
     const current = fiscalQuarterOf(asOf, start);
     const lastEndedDay = new Date(Date.parse(`${current.from}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
     const to = filters.to && filters.to < lastEndedDay ? filters.to : lastEndedDay;
-    const { sql, params } = buildForecastSql({ ...filters, to, by: undefined }, settings, { everySnapshotUpTo: true });
-    const forecasts = await db.query<ForecastRow & { snapshot_id: number }>(sql, params);
+    const forecasts = await forecastsUpTo(db, settings, { ...filters, to, by: undefined });
     const snapshots = new Map(
       (
         await db.query<{ snapshot_id: number; as_of: string }>(

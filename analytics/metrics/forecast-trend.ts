@@ -1,6 +1,6 @@
 import { fiscalQuarterOf, parseFiscalQuarter } from '../fiscal';
 import type { Metric } from './metric';
-import { buildForecastSql, type ForecastRow } from './forecast';
+import { forecastsUpTo } from './forecast-ledger';
 
 export interface ForecastTrendRow {
   [key: string]: unknown;
@@ -26,8 +26,7 @@ export const forecastTrend: Metric<ForecastTrendRow> = {
   async run(filters, { db, settings, asOf }) {
     const quarter = filters.from ? fiscalQuarterOf(filters.from, settings.fiscal_year_start_month) : fiscalQuarterOf(asOf, settings.fiscal_year_start_month);
     const bounds = parseFiscalQuarter(quarter.label, settings.fiscal_year_start_month)!;
-    const { sql, params } = buildForecastSql({ ...filters, from: bounds.from, to: bounds.to, by: undefined }, settings, { everySnapshotUpTo: true });
-    const rows = await db.query<ForecastRow & { snapshot_id: number }>(sql, params);
+    const rows = await forecastsUpTo(db, settings, { ...filters, from: bounds.from, to: bounds.to, by: undefined });
     const asOfs = new Map(
       (await db.query<{ id: number; as_of: string }>(`SELECT snapshot_id AS id, strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of FROM snapshots`)).map((s) => [s.id, s.as_of])
     );

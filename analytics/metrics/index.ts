@@ -20,7 +20,7 @@ import { BUCKETS, pipelineChanges } from './pipeline-changes';
 import { slippage, slippedAmount } from './slippage';
 import { sourceConversion } from './source-conversion';
 import { stageDurations } from './stage-durations';
-import { stuckDeals } from './stuck-deals';
+import { STUCK_REASON_NAMES, stuckDeals, stuckReasons } from './stuck-deals';
 import { trends } from './trends';
 import { velocity } from './velocity';
 import { winRates } from './win-rates';
@@ -35,6 +35,7 @@ const BY_NAME = {
   forecast,
   'forecast-accuracy': forecastAccuracy,
   'stuck-deals': stuckDeals,
+  'stuck-reasons': stuckReasons,
   'pipeline-changes': pipelineChanges,
   'pipeline-change-deals': pipelineChangeDeals,
   velocity,
@@ -57,7 +58,7 @@ export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(BY_NAME, name);
 }
 
-const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'furthest', 'check', 'status', 'forecast_category', 'date_field', 'bucket'];
+const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'furthest', 'check', 'reason', 'limit', 'status', 'forecast_category', 'date_field', 'bucket'];
 const RESERVED = new Set(['snapshot', 'format']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -124,7 +125,8 @@ export async function computeMetric(db: Database, settings: Settings, name: stri
     `SELECT strftime(as_of, '%Y-%m-%dT%H:%M:%SZ') AS as_of FROM snapshots WHERE snapshot_id = $id`,
     { id: snapshot }
   );
-  const { rows, caveats } = guardRows(name, await metric.run(filters, { db, settings, asOf: as_of }), await qualityOf(db, snapshot));
+  const checks = await qualityOf(db, snapshot); // first: a snapshot loaded before checks existed is checked now, and metrics read the checks
+  const { rows, caveats } = guardRows(name, await metric.run(filters, { db, settings, asOf: as_of }), checks);
   return { metric: name, note: metric.note, snapshot_id: snapshot, as_of, rows, caveats };
 }
 
@@ -143,8 +145,8 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     filters.from = q.from;
     filters.to = q.to;
   }
-  const choices = { status: ['open', 'won', 'lost', 'closed'], date_field: ['close', 'created'], bucket: BUCKETS } as const;
-  for (const key of ['status', 'date_field', 'bucket'] as const) {
+  const choices = { status: ['open', 'won', 'lost', 'closed'], date_field: ['close', 'created'], bucket: BUCKETS, reason: STUCK_REASON_NAMES } as const;
+  for (const key of ['status', 'date_field', 'bucket', 'reason'] as const) {
     const v = params[key];
     if (v === undefined) continue;
     if (!(choices[key] as readonly string[]).includes(v)) throw new BadParameterError(key, `one of ${choices[key].join(', ')}`);
@@ -159,6 +161,11 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
   if (params.check !== undefined) {
     if (!isDealCheck(params.check)) throw new BadParameterError('check', `one of ${Object.keys(DEAL_CHECK_WHERE).join(', ')}`);
     filters.check = params.check;
+  }
+  if (params.limit !== undefined) {
+    const limit = Number(params.limit);
+    if (!/^\d+$/.test(params.limit) || limit < 1 || limit > 1_000_000) throw new BadParameterError('limit', 'a whole number from 1 to 1,000,000');
+    filters.limit = limit;
   }
   if (params.base !== undefined) {
     const base = Number(params.base);

@@ -20,6 +20,10 @@ export interface Filters {
   reached?: string;
   /** deals: those whose furthest open stage is this one (the funnel's lost after, with status lost) */
   furthest?: string;
+  /** stuck-deals: only those with this reason */
+  reason?: string;
+  /** stuck-deals: the first rows only (the page; the CSV takes all) */
+  limit?: number;
   /** deals: those a data-quality check hits (a deal-level check's id) */
   check?: string;
   status?: 'open' | 'won' | 'lost' | 'closed';

@@ -52,7 +52,7 @@ export function isDealCheck(id: string): id is DealCheckId {
 }
 
 const CYCLE_FIGURES = ['velocity.avg_cycle_days', 'velocity.velocity', 'source-conversion.median_sales_cycle_days'];
-const DURATION_FIGURES = ['stage-durations.mean_days', 'stage-durations.median_days', 'stage-durations.p75_days', 'stage-durations.p90_days', 'stuck-deals.stalled'];
+const DURATION_FIGURES = ['stage-durations.mean_days', 'stage-durations.median_days', 'stage-durations.p75_days', 'stage-durations.p90_days', 'stuck-deals.stalled', 'stuck-reasons.stalled'];
 const AMOUNT_FIGURES = ['overview.open_amount', 'forecast.*', 'win-rates.win_rate_amount', 'pipeline-changes.*'];
 
 interface DealPass {

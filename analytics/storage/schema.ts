@@ -416,6 +416,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         snapshot_id INTEGER NOT NULL, position INTEGER NOT NULL, check_id VARCHAR NOT NULL, severity VARCHAR NOT NULL,
         sentence VARCHAR NOT NULL, hit_count INTEGER NOT NULL, examples JSON NOT NULL, affects JSON NOT NULL, drill VARCHAR
       );`
+  },
+  {
+    version: 11,
+    name: 'forecast ledger: each snapshot\'s forecast per fiscal quarter, kept per settings, so accuracy and trends read instead of recompute',
+    sql: `
+      CREATE TABLE forecast_ledger_runs (snapshot_id INTEGER NOT NULL, settings_key VARCHAR NOT NULL);
+      CREATE TABLE forecast_ledger (
+        snapshot_id INTEGER NOT NULL, settings_key VARCHAR NOT NULL, quarter_key INTEGER NOT NULL, quarter VARCHAR NOT NULL,
+        closed_won DOUBLE NOT NULL, commit DOUBLE NOT NULL, best_case DOUBLE NOT NULL, pipeline DOUBLE NOT NULL, omitted DOUBLE NOT NULL,
+        commit_forecast DOUBLE NOT NULL, best_case_forecast DOUBLE NOT NULL, open_pipeline DOUBLE NOT NULL, weighted DOUBLE NOT NULL,
+        calibrated DOUBLE NOT NULL
+      );`
   }
 ];
 

@@ -95,7 +95,7 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
 }
 
 // deals, stage events, visits and leads are versions: what no snapshot holds any more goes after (dropOrphanRows)
-const SNAPSHOT_TABLES = ['quality_checks', 'stage_visit_stats', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
+const SNAPSHOT_TABLES = ['forecast_ledger', 'forecast_ledger_runs', 'quality_checks', 'stage_visit_stats', 'stages', 'lead_statuses', 'currency_rates', 'snapshots'];
 
 export async function deleteSnapshot(db: Database, id: number): Promise<void> {
   await deleteSnapshots(db, [id]);

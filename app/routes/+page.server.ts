@@ -25,7 +25,7 @@ export const load: PageServerLoad = async ({ url, request, locals }) => {
     ws.metric('open-pipeline', { snapshot }),
     shown ? ws.metric('forecast', { snapshot, period: quarter }) : null,
     shown ? ws.metric('velocity', { snapshot }) : null,
-    shown ? ws.metric('stuck-deals', { snapshot }) : null,
+    shown ? ws.metric('stuck-reasons', { snapshot }) : null,
     Promise.all(history.map((h) => ws.metric('overview', { snapshot: String(h.snapshot_id) })))
   ]).catch((err) => engineError(err, snapshot));
 
@@ -60,7 +60,7 @@ export const load: PageServerLoad = async ({ url, request, locals }) => {
     kpis,
     forecast: fc,
     velocity: vel,
-    stuckCount: stuck ? stuck.rows.length : 0,
+    stuckCount: stuck?.rows.find((r) => r.reason === 'any')?.deals ?? 0,
     sparks: {
       open: spark('Open pipeline', (r) => r.open_amount, 'amount'),
       won: spark('Closed won this quarter', (r) => r.closed_won_amount, 'amount'),

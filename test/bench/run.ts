@@ -21,7 +21,7 @@ import { OPEN_PIPELINE_SQL } from '../../analytics/metrics/open-pipeline';
 import { PIPELINE_CHANGES_SQL } from '../../analytics/metrics/pipeline-changes';
 import { buildSourceConversionSql } from '../../analytics/metrics/source-conversion';
 import { buildStageDurationsSql } from '../../analytics/metrics/stage-durations';
-import { buildStuckDealsSql } from '../../analytics/metrics/stuck-deals';
+import { buildStuckDealsSql, buildStuckReasonsSql } from '../../analytics/metrics/stuck-deals';
 import { buildVelocitySql, trailingWindow } from '../../analytics/metrics/velocity';
 import { buildWinRatesSql } from '../../analytics/metrics/win-rates';
 import type { Filters } from '../../analytics/metrics/metric';
@@ -64,6 +64,7 @@ function rawQueries(name: string, f: Filters, ctx: { asOf: string; previous: num
       return [buildForecastSql({ ...f, to: f.to && f.to < lastEnded ? f.to : lastEnded }, settings, { everySnapshotUpTo: true })];
     }
     case 'stuck-deals': return [buildStuckDealsSql(f, settings)];
+    case 'stuck-reasons': return [buildStuckReasonsSql(f, settings)];
     case 'velocity': return [buildVelocitySql(f, trailingWindow(ctx.asOf, settings))];
     case 'pipeline-changes': {
       const { snapshot, base, owner, lead_source, type, pipeline } = f;
@@ -78,7 +79,9 @@ function rawQueries(name: string, f: Filters, ctx: { asOf: string; previous: num
   throw new Error(name);
 }
 
-const METRIC_NAMES = ['funnel', 'lead-funnel', 'stage-durations', 'win-rates', 'source-conversion', 'forecast', 'forecast-accuracy', 'stuck-deals', 'pipeline-changes', 'velocity', 'overview', 'open-pipeline'];
+const METRIC_NAMES = ['funnel', 'lead-funnel', 'stage-durations', 'win-rates', 'source-conversion', 'forecast', 'forecast-accuracy', 'stuck-deals', 'stuck-reasons', 'pipeline-changes', 'velocity', 'overview', 'open-pipeline'];
+/** The page's default view where it is not the bare metric: the stuck-deals page lists the largest 200 (the CSV takes every one). */
+const DEFAULT: Record<string, Record<string, string>> = { 'stuck-deals': { limit: '200' } };
 const SELECTIVE: Record<string, Record<string, string>> = {
   funnel: { owner: 'Rep 007', period: 'FY2026Q3' },
   'lead-funnel': { owner: 'Rep 007', period: 'FY2026Q3' },
@@ -87,7 +90,8 @@ const SELECTIVE: Record<string, Record<string, string>> = {
   'source-conversion': { owner: 'Rep 007', period: 'FY2026Q3' },
   forecast: { owner: 'Rep 007', period: 'FY2026Q4' },
   'forecast-accuracy': { owner: 'Rep 007', period: 'FY2026Q3' },
-  'stuck-deals': { owner: 'Rep 007' },
+  'stuck-deals': { owner: 'Rep 007', limit: '200' },
+  'stuck-reasons': { owner: 'Rep 007' },
   'pipeline-changes': { owner: 'Rep 007', period: 'FY2026Q4' },
   velocity: { owner: 'Rep 007' },
   overview: {},
@@ -111,10 +115,10 @@ async function main() {
     const rows: string[][] = [];
     await db.withConnection(async (conn) => {
       for (const name of METRIC_NAMES) {
-        for (const [label, params] of [['default', {}], ['selective', SELECTIVE[name]]] as const) {
+        for (const [label, params] of [['default', DEFAULT[name] ?? {}], ['selective', SELECTIVE[name]]] as const) {
           if (label === 'selective' && !Object.keys(params).length) continue;
           const result = await runMetric(db, settings, name, params);
-          const f: Filters = { snapshot: latest.id, ...(params as Partial<Filters>) };
+          const f: Filters = { snapshot: latest.id, ...(params as Partial<Filters>), ...('limit' in params ? { limit: Number(params.limit) } : {}) };
           if ('period' in params) {
             const q = parseFiscalQuarter(params.period!, 1)!;
             Object.assign(f, { from: q.from, to: q.to });

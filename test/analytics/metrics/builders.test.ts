@@ -54,9 +54,11 @@ describe('SQL builders', () => {
         "fallback_days": 30,
         "inactivity_days": 30,
         "lead_source": null,
+        "limit": null,
         "min_visits": 10,
         "owner": null,
         "pipeline": null,
+        "reason": null,
         "snapshot": 2,
         "type": null,
       }

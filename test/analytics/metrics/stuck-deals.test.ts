@@ -18,6 +18,32 @@ describe('stuck-deals', () => {
     ]);
   });
 
+  it('counts the stuck deals per reason without listing them: stuck-reasons', async () => {
+    // from the list above: stalled D4 16000, D9 9000, D15 8000, D6 7000, D14 3500, D5 none; overdue D6; pushed D9; inactive D6
+    expect(await metric('stuck-reasons')).toEqual([
+      { reason: 'any', deals: 6, amount: 43500 },
+      { reason: 'stalled', deals: 6, amount: 43500 },
+      { reason: 'overdue', deals: 1, amount: 7000 },
+      { reason: 'pushed', deals: 1, amount: 9000 },
+      { reason: 'inactive', deals: 1, amount: 7000 }
+    ]);
+    expect(await metric('stuck-reasons', { owner: 'Ann Lee' })).toEqual([
+      { reason: 'any', deals: 3, amount: 17000 },
+      { reason: 'stalled', deals: 3, amount: 17000 },
+      { reason: 'overdue', deals: 0, amount: 0 },
+      { reason: 'pushed', deals: 1, amount: 9000 },
+      { reason: 'inactive', deals: 0, amount: 0 }
+    ]);
+  });
+
+  it('pages: the largest `limit` deals, of one reason when asked', async () => {
+    expect((await metric('stuck-deals', { limit: '2' })).map((r) => r.deal_id)).toEqual(['D4', 'D9']);
+    expect((await metric('stuck-deals', { reason: 'pushed' })).map((r) => r.deal_id)).toEqual(['D9']);
+    expect((await metric('stuck-deals', { reason: 'stalled', limit: '3' })).map((r) => r.deal_id)).toEqual(['D4', 'D9', 'D15']);
+    await expect(metric('stuck-deals', { limit: '0' })).rejects.toThrow(/limit/);
+    await expect(metric('stuck-deals', { reason: 'sleepy' })).rejects.toThrow(/reason/);
+  });
+
   it('uses the p75 of completed visits once a stage has enough of them', async () => {
     // with a minimum of 5, Prospecting (8 visits) gets its p75, 30.25 days; the others keep 30
     const rows = await metric('stuck-deals', {}, { stall_min_visits: 5, stall_threshold_days: 30 });

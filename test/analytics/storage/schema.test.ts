@@ -24,8 +24,8 @@ describe('schema migrations', () => {
 
     const db = await openDatabase(path);
     const versions = await db.query<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(SCHEMA_VERSION).toBe(10);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(SCHEMA_VERSION).toBe(11);
     const rows = await db.query(`SELECT deal_id, stage_order, closed, effective_probability FROM deal_states`);
     expect(rows).toEqual([{ deal_id: 'A', stage_order: 1, closed: false, effective_probability: 10 }]);
     // version 3 built the visits of the rows already there
