@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Database } from './db';
-import { BadParameterError } from './errors';
+import { BadParameterError, NotFoundError } from './errors';
 
 /**
  * Access control (off unless PIPELENS_AUTH is set). People sign in with a password and get
@@ -30,6 +30,11 @@ export interface Actor {
 }
 
 export const SESSION_DAYS = 14;
+/** Longer passwords are refused before hashing (scrypt over megabytes is a denial of service). */
+export const MAX_PASSWORD_LENGTH = 1024;
+/** Sign-ins refused for a name or a client address after this many failures within the window. */
+export const SIGN_IN_LIMIT = 5;
+export const SIGN_IN_WINDOW_MINUTES = 15;
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -73,15 +78,70 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
   return timingSafeEqual(actual, expected);
 }
 
-/** Adds or replaces a user; their roles in workspaces are kept. */
+function checkPassword(password: string): string {
+  if (password.length < 10 || password.length > MAX_PASSWORD_LENGTH) throw new BadParameterError('password', `10 to ${MAX_PASSWORD_LENGTH} characters`);
+  return password;
+}
+
+/** Adds or replaces a user; their roles in workspaces are kept, their sessions end (a new password locks the old sign-ins out). */
 export async function addUser(db: Database, name: string, password: string, opts: { serverAdmin?: boolean } = {}): Promise<void> {
   if (!/^[\w.@-]{1,64}$/.test(name)) throw new BadParameterError('name', 'letters, digits, . _ @ - (at most 64)');
-  if (password.length < 10) throw new BadParameterError('password', 'at least 10 characters');
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(checkPassword(password));
   await db.transaction(async (conn) => {
     await conn.run(`DELETE FROM users WHERE name = $name`, { name });
+    await conn.run(`DELETE FROM sessions WHERE user_name = $name`, { name });
     await conn.run(`INSERT INTO users VALUES ($name, $hash, $admin, now()::TIMESTAMP)`, { name, hash, admin: opts.serverAdmin ?? false });
   });
+}
+
+/** Changes what is given of a user; a new password ends their sessions. NotFoundError for no such user. */
+export async function updateUser(db: Database, name: string, change: { password?: string; serverAdmin?: boolean }): Promise<void> {
+  const hash = change.password === undefined ? null : await hashPassword(checkPassword(change.password));
+  await db.transaction(async (conn) => {
+    const known = (await conn.runAndReadAll(`SELECT 1 FROM users WHERE name = $name`, { name })).getRowsJS().length;
+    if (!known) throw new NotFoundError(`user ${name}`);
+    if (hash !== null) {
+      await conn.run(`UPDATE users SET password_hash = $hash WHERE name = $name`, { name, hash });
+      await conn.run(`DELETE FROM sessions WHERE user_name = $name`, { name });
+    }
+    if (change.serverAdmin !== undefined) await conn.run(`UPDATE users SET server_admin = $admin WHERE name = $name`, { name, admin: change.serverAdmin });
+  });
+}
+
+/** Removes a user with their sessions and roles; false when there was none of that name. */
+export async function removeUser(db: Database, name: string): Promise<boolean> {
+  return db.transaction(async (conn) => {
+    const removed = (await conn.runAndReadAll(`DELETE FROM users WHERE name = $name RETURNING name`, { name })).getRowsJS().length > 0;
+    await conn.run(`DELETE FROM sessions WHERE user_name = $name`, { name });
+    await conn.run(`DELETE FROM memberships WHERE user_name = $name`, { name });
+    return removed;
+  });
+}
+
+export interface UserInfo {
+  name: string;
+  server_admin: boolean;
+  created_at: string;
+  /** role per workspace slug */
+  roles: Record<string, Role>;
+}
+
+export async function listUsers(db: Database): Promise<UserInfo[]> {
+  const users = await db.query<Omit<UserInfo, 'roles'>>(`SELECT name, server_admin, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at FROM users ORDER BY name`);
+  const roles = await db.query<{ user_name: string; workspace: string; role: Role }>(`SELECT user_name, workspace, role FROM memberships ORDER BY workspace`);
+  return users.map((u) => ({ ...u, roles: Object.fromEntries(roles.filter((r) => r.user_name === u.name).map((r) => [r.workspace, r.role])) }));
+}
+
+export interface TokenInfo {
+  token_id: string;
+  name: string;
+  workspace: string;
+  role: Role;
+  created_at: string;
+}
+
+export function listTokens(db: Database): Promise<TokenInfo[]> {
+  return db.query<TokenInfo>(`SELECT token_id, name, workspace, role, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at FROM api_tokens ORDER BY workspace, name, token_id`);
 }
 
 /** Gives a user a role in a workspace (null takes it away). */
@@ -96,6 +156,7 @@ export async function grantRole(db: Database, user: string, workspace: string, r
 
 /** Returns the token's clear value: shown once, never stored. */
 export async function createToken(db: Database, name: string, workspace: string, role: string): Promise<string> {
+  if (!name.trim() || name.length > 80) throw new BadParameterError('name', 'a name of 1 to 80 characters');
   const token = `pl_${randomBytes(32).toString('base64url')}`;
   await db.transaction((conn) =>
     conn.run(`INSERT INTO api_tokens VALUES ($id, $name, $workspace, $role, $hash, now()::TIMESTAMP)`, {
@@ -132,6 +193,7 @@ async function principalOf(db: Database, name: string, serverAdmin: boolean): Pr
 
 /** A session id for a correct name and password, else null (the same answer for an unknown name). */
 export async function signIn(db: Database, name: string, password: string): Promise<{ session: string; principal: Principal } | null> {
+  if (password.length > MAX_PASSWORD_LENGTH) return null;
   const [user] = await db.query<{ password_hash: string; server_admin: boolean }>(`SELECT password_hash, server_admin FROM users WHERE name = $name`, { name });
   const ok = await passwordMatches(password, user?.password_hash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   if (!user || !ok) return null;

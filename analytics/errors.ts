@@ -4,7 +4,7 @@
  * the engine knows about HTTP.
  */
 
-export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden';
+export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden' | 'throttled';
 
 export interface Problem {
   file: string;
@@ -90,6 +90,15 @@ export class ForbiddenError extends EngineError {
   constructor(readonly needed: string) {
     super(`needs the ${needed} role`);
     this.name = 'ForbiddenError';
+  }
+}
+
+/** Too many failed attempts (sign-ins) lately: refused without trying, for `retryAfterSeconds`. */
+export class TooManyAttemptsError extends EngineError {
+  readonly kind = 'throttled';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed attempts: try again in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? 's' : ''}`);
+    this.name = 'TooManyAttemptsError';
   }
 }
 

@@ -25,12 +25,30 @@ export {
   MixedDataError,
   NotFoundError,
   RejectedFileError,
+  TooManyAttemptsError,
   UnknownMetricError,
   UploadTooLargeError,
   type ErrorKind,
   type Problem
 } from './errors';
-export { actorIn, allows, authEnabled, OPEN_PRINCIPAL, ROLES, SESSION_DAYS, type Actor, type AuditEntry, type Credentials, type Principal, type Role } from './auth';
+export {
+  actorIn,
+  allows,
+  authEnabled,
+  MAX_PASSWORD_LENGTH,
+  OPEN_PRINCIPAL,
+  ROLES,
+  SESSION_DAYS,
+  SIGN_IN_LIMIT,
+  SIGN_IN_WINDOW_MINUTES,
+  type Actor,
+  type AuditEntry,
+  type Credentials,
+  type Principal,
+  type Role,
+  type TokenInfo,
+  type UserInfo
+} from './auth';
 export type { MetricName, MetricParams, MetricResult, MetricRows } from './metrics';
 export type { Row } from './db';
 export { OVERVIEW_NOTES } from './metrics/overview';

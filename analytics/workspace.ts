@@ -14,7 +14,7 @@ import { runMetric, type MetricName, type MetricParams, type MetricResult, type 
 import { visitDurations, type StageVisits, type VisitFilters } from './metrics/visit-durations';
 import { prune, type PrunePlan } from './storage/retention';
 import { SCHEMA_VERSION } from './storage/schema';
-import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
+import { checkSettings, DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
 import { deleteSnapshot, getSnapshot, listSnapshots, resolveSnapshotId, type SnapshotSummary } from './storage/snapshots';
 import { applyStageOverrides, stageSettingRows, type StageSettingRow } from './storage/stage-overrides';
 
@@ -146,9 +146,17 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
     settings: () => settings,
     async replaceSettings(next, actor, detail) {
       if (!files.settings) throw new ConflictError(`workspace ${slug} keeps no settings file`);
-      saveSettings(next, files.settings);
-      settings = next;
+      // Readers keep the old settings until the database holds the new stage settings (the
+      // write may queue behind an upload), then see both at once.
+      checkSettings(next);
       await applyStageOverrides(db, next);
+      try {
+        saveSettings(next, files.settings);
+      } catch (err) {
+        await applyStageOverrides(db, settings);
+        throw err;
+      }
+      settings = next;
       await audit(db, actor, 'settings', null, detail ?? null);
     },
     stageSettingRows: (snapshot) => stageSettingRows(db, snapshot),

@@ -5,8 +5,9 @@ import * as auth from './auth';
 import { restore, type BackupManifest } from './storage/backup';
 import { forgetDatabase, openDatabase, queryRows, type Database } from './db';
 import { loadDemo } from './demo';
-import { BadParameterError, ConflictError, NotFoundError } from './errors';
+import { BadParameterError, ConflictError, NotFoundError, TooManyAttemptsError } from './errors';
 import type { UploadSource } from './ingest/ingest';
+import { createThrottle } from './throttle';
 import { openWorkspace, type Workspace, type WorkspaceFiles } from './workspace';
 
 /**
@@ -143,11 +144,23 @@ export interface Workspaces {
   ownerOf(source: UploadSource, except: string, visible?: (slug: string) => boolean): Promise<string | null>;
   auth: {
     authenticate(credentials: auth.Credentials): Promise<auth.Principal | null>;
-    signIn(name: string, password: string): Promise<{ session: string; principal: auth.Principal } | null>;
+    /**
+     * A session for a correct name and password, else null (the failure recorded in the
+     * registry's audit log). After SIGN_IN_LIMIT failures within SIGN_IN_WINDOW_MINUTES for
+     * the name or for the client (an address), TooManyAttemptsError without trying.
+     */
+    signIn(name: string, password: string, client?: string): Promise<{ session: string; principal: auth.Principal } | null>;
     signOut(session: string): Promise<void>;
+    /** Adds or replaces a user (a replaced user's sessions end). */
     addUser(name: string, password: string, opts?: { serverAdmin?: boolean }): Promise<void>;
+    /** Changes a user's password (their sessions end) or server admin flag; NotFoundError for no such user. */
+    updateUser(name: string, change: { password?: string; serverAdmin?: boolean }): Promise<void>;
+    /** Removes a user, their sessions and their roles; false when there was none. */
+    removeUser(name: string): Promise<boolean>;
+    users(): Promise<auth.UserInfo[]>;
     grant(user: string, workspace: string, role: auth.Role | null): Promise<void>;
     createToken(name: string, workspace: string, role: string): Promise<string>;
+    tokens(): Promise<auth.TokenInfo[]>;
     revokeToken(tokenId: string): Promise<boolean>;
   };
   close(): Promise<void>;
@@ -201,6 +214,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     });
   const logRegistry = (actor: string, action: string, workspace: string | null, detail: string | null = null) =>
     db.transaction((conn) => conn.run(`INSERT INTO registry_audit VALUES (now()::TIMESTAMP, $actor, $action, $workspace, $detail)`, { actor, action, workspace, detail }));
+  const signInThrottle = createThrottle({ limit: auth.SIGN_IN_LIMIT, windowMs: auth.SIGN_IN_WINDOW_MINUTES * 60_000 });
   const nameTaken = async (name: string, except?: string) => (await rows()).some((w) => w.slug !== except && w.name.toLowerCase() === name.toLowerCase());
 
   const registry: Workspaces = {
@@ -318,18 +332,33 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     },
     auth: {
       authenticate: (credentials) => auth.authenticate(db, credentials),
-      async signIn(name, password) {
+      async signIn(name, password, client) {
+        const account = `user:${name}`;
+        const keys = client ? [account, `client:${client}`] : [account];
+        const wait = signInThrottle.wait(keys);
+        if (wait > 0) throw new TooManyAttemptsError(wait);
+        const mark = signInThrottle.attempt(keys);
         const signed = await auth.signIn(db, name, password);
-        if (!signed) return null;
-        // recorded where the person's admins look: every workspace they have a role in, and the registry
+        if (!signed) {
+          await logRegistry(name.slice(0, 64), 'sign in failed', null, client ? `from ${client}` : null);
+          return null;
+        }
+        signInThrottle.reset(account);
+        if (client) signInThrottle.forgive(`client:${client}`, mark);
+        // recorded where the person's admins look: the registry, and every workspace they have a role in.
+        // Not awaited: a workspace's writes queue behind its uploads, and a sign-in must not wait for one.
         await logRegistry(name, 'sign in', null);
         for (const slug of Object.keys(signed.principal.roles)) {
-          if (await find(slug)) await (await registry.open(slug)).audit(name, 'sign in');
+          if (await find(slug)) void registry.open(slug).then((ws) => ws.audit(name, 'sign in')).catch(() => undefined);
         }
         return signed;
       },
       signOut: (session) => auth.signOut(db, session),
       addUser: (name, password, opts) => auth.addUser(db, name, password, opts),
+      updateUser: (name, change) => auth.updateUser(db, name, change),
+      removeUser: (name) => auth.removeUser(db, name),
+      users: () => auth.listUsers(db),
+      tokens: () => auth.listTokens(db),
       async grant(user, workspace, role) {
         await registry.info(workspace);
         await auth.grantRole(db, user, workspace, role);

@@ -1,24 +1,43 @@
 import { redirect, type Handle } from '@sveltejs/kit';
-import { actorIn, signInRequired, DEFAULT_WORKSPACE, OPEN_PRINCIPAL, workspaceOfPath, workspaces, crossSiteWrite, SESSION_COOKIE } from '$lib/server';
+import {
+  actorIn,
+  crossSiteWrite,
+  DEFAULT_WORKSPACE,
+  hostAllowed,
+  OPEN_PRINCIPAL,
+  oversizedForm,
+  SESSION_COOKIE,
+  signInRequired,
+  workspaceOfPath,
+  workspaces
+} from '$lib/server';
 
 /** Pages that belong to no workspace. */
-const GLOBAL_PAGES = new Set(['/signin', '/workspaces']);
+const GLOBAL_PAGES = new Set(['/signin', '/workspaces', '/users']);
 
 /**
- * Pages: with PIPELENS_AUTH set, a valid session is required (else the sign-in page).
- * Form posts from another site are refused here, since Kit's own origin check is off
- * for the API's sake (see svelte.config.js); the API checks origins and credentials itself.
- * The workspace a page addresses is opened here when the asker has a role in it.
+ * Every request: a Host that is not this server's (DNS rebinding) is refused. Pages: with
+ * PIPELENS_AUTH set, a valid session is required (else the sign-in page). Form posts from
+ * another site, and forms larger than a form needs, are refused here, since Kit's own origin
+ * check is off for the API's sake (see svelte.config.js); the API checks origins, bodies and
+ * credentials itself. The workspace a page addresses is opened here when the asker has a
+ * role in it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
   const { pathname } = event.url;
+  const { request } = event;
   event.locals.principal = null;
   event.locals.workspace = null;
+  if (!event.isSubRequest && !hostAllowed(request.headers.get('host'))) {
+    return new Response('misdirected request: this server does not answer to that host name (see PIPELENS_ALLOWED_HOSTS)\n', { status: 421 });
+  }
   if (pathname.startsWith('/api/')) return resolve(event);
-  // a page's forms always come with Origin; a write without one is not from our pages either
-  const origin = event.request.headers.get('origin');
-  if (!['GET', 'HEAD'].includes(event.request.method) && (!origin || crossSiteWrite(event.request.method, origin, event.request.headers.get('host')))) {
-    return new Response('cross-site form submission refused', { status: 403 });
+  if (!['GET', 'HEAD'].includes(request.method)) {
+    const oversized = oversizedForm(request);
+    if (oversized) return oversized;
+    // a page's forms always come with Origin; a write without one is not from our pages either
+    const origin = request.headers.get('origin');
+    if (!origin || crossSiteWrite(request.method, origin, event.url)) return new Response('cross-site form submission refused', { status: 403 });
   }
   const registry = await workspaces();
   const session = event.cookies.get(SESSION_COOKIE);

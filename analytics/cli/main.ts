@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import {
   authEnabled,
   BadParameterError,
+  ConflictError,
   dataLocations,
   DEFAULT_WORKSPACE,
   formatProblem,
@@ -28,6 +29,7 @@ const USAGE = `usage (every command takes [--data DIR] [--db FILE] [--workspace 
   pipelens workspace list | create NAME | rename SLUG NAME | delete SLUG
   pipelens user add NAME [--server-admin] [--role viewer|uploader|admin --workspace SLUG]   (password read from standard input)
   pipelens user grant NAME --role viewer|uploader|admin|none --workspace SLUG
+  pipelens user remove NAME   (ends their sessions and takes their roles)
   pipelens token create NAME --role viewer|uploader|admin [--workspace SLUG]  (prints the token once; it acts in that workspace only)
   pipelens token revoke TOKEN_ID
   pipelens prune [--dry-run]  (retention: fewer old snapshots, see the settings' retention)
@@ -84,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`unknown command: ${command}\n${USAGE}`);
       return 1;
     }
-    const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }, process.env));
+    const registry = await openRegistry(values);
     try {
       await registry.start();
       return await run(registry, values, rest);
@@ -97,6 +99,25 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 type Command = (registry: Workspaces, values: Values, args: string[]) => Promise<number>;
+
+/**
+ * The data directory's registry. DuckDB lets one process open a file: while `pipelens serve`
+ * runs on the directory, say what to do instead of DuckDB's lock error.
+ */
+async function openRegistry(values: Values): Promise<Workspaces> {
+  const locations = dataLocations({ data: values.data, db: values.db }, process.env);
+  try {
+    return await openWorkspaces(locations);
+  } catch (err) {
+    if (!/Could not set lock on file/.test(String(err))) throw err;
+    throw new ConflictError(
+      `the data directory ${locations.dataDir} is in use by a running Pipelens server (one process at a time may open it).\n` +
+        `While it runs, a server admin manages people and tokens on its Users page (/users) or through its API ` +
+        `(GET /api/users, PUT or DELETE /api/users/NAME, POST /api/tokens, DELETE /api/tokens/ID), and uploads with POST /api/snapshots; ` +
+        `else stop the server and run this again.`
+    );
+  }
+}
 
 const slugOf = (values: Values) => values.workspace ?? DEFAULT_WORKSPACE;
 const cliActor = () => `cli:${userInfo().username}`;
@@ -184,7 +205,16 @@ const COMMANDS: Record<string, Command> = {
       console.log(`user ${name}: ${values.role} in ${slugOf(values)}`);
       return 0;
     }
-    throw new BadParameterError('user', 'pipelens user add NAME [--server-admin] [--role ROLE --workspace SLUG], or pipelens user grant NAME --role ROLE|none --workspace SLUG');
+    if (verb === 'remove' && name) {
+      if (!(await registry.auth.removeUser(name))) throw new BadParameterError('NAME', `no user ${name}`);
+      await registry.audit(cliActor(), 'remove user', null, name);
+      console.log(`user ${name} removed; their sessions ended`);
+      return 0;
+    }
+    throw new BadParameterError(
+      'user',
+      'pipelens user add NAME [--server-admin] [--role ROLE --workspace SLUG], pipelens user grant NAME --role ROLE|none --workspace SLUG, or pipelens user remove NAME'
+    );
   },
 
   async token(registry, values, [verb, arg]) {
@@ -219,7 +249,7 @@ const COMMANDS: Record<string, Command> = {
 /** Restores a backup into a workspace whose database does not exist yet (registering it when new). */
 async function restoreCommand(values: Values, [dir]: string[]): Promise<number> {
   if (!dir) throw new BadParameterError('DIR', 'give the folder of the backup');
-  const registry = await openWorkspaces(dataLocations({ data: values.data, db: values.db }, process.env));
+  const registry = await openRegistry(values);
   try {
     await registry.start();
     print(await registry.restore(slugOf(values), dir, cliActor()));
@@ -235,8 +265,8 @@ const demoWanted = (values: Values) => !values['no-demo'] && !['off', '0', 'fals
 async function serveCommand(values: Values): Promise<number> {
   const server = resolve('build/index.js');
   if (!existsSync(server)) throw new BadParameterError('build', 'no build/ found: run `npm run build` first');
-  const locations = dataLocations({ data: values.data, db: values.db }, process.env);
-  const registry = await openWorkspaces(locations);
+  const registry = await openRegistry(values);
+  const { locations } = registry;
   try {
     const demo = demoWanted(values);
     if (demo) console.log('loading the demo company into its own workspace (first start only)…');
@@ -250,7 +280,8 @@ async function serveCommand(values: Values): Promise<number> {
   process.env.PIPELENS_DB = resolve(locations.defaults.db);
   if (values.port) process.env.PORT = values.port;
   process.env.PORT ??= '3000';
-  // Uploads are limited by the API (max_upload_bytes, answered with 413), not by adapter-node.
+  // Bodies are limited per route, not by adapter-node: uploads by the API (max_upload_bytes),
+  // everything else to 64 KB by the API and the page hook; each answered with 413.
   process.env.BODY_SIZE_LIMIT ??= 'Infinity';
   // open (no sign-in) means this machine only, unless HOST says otherwise
   if (!authEnabled(process.env) && !process.env.HOST) {

@@ -89,7 +89,8 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
     return row?.id ?? null;
   }
   const id = Number(ref);
-  const [row] = Number.isInteger(id) ? await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots WHERE snapshot_id = $id`, { id }) : [];
+  // beyond a safe integer (1e21) DuckDB cannot even bind it: no such snapshot either
+  const [row] = Number.isSafeInteger(id) ? await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots WHERE snapshot_id = $id`, { id }) : [];
   if (!row) throw new NotFoundError(`snapshot ${ref}`);
   return row.id;
 }

@@ -108,6 +108,32 @@ describe('pipelens CLI', () => {
     ]);
   });
 
+  it('removes a user, audited, and says so when there is none', async () => {
+    const child = execFile(process.execPath, [BIN, 'user', 'add', 'bob', '--db', db]);
+    child.stdin!.end('a long enough password\n');
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+    expect(await pipelens('user', 'remove', 'bob', '--db', db)).toMatchObject({ code: 0, stdout: 'user bob removed; their sessions ended\n' });
+    expect(await pipelens('user', 'remove', 'bob', '--db', db)).toMatchObject({ code: 1, stderr: 'bad parameter NAME: no user bob\n' });
+  });
+
+  it('tells, while a server holds the data directory, to manage people and tokens through it instead', async () => {
+    const { dataLocations, openWorkspaces } = await import('../../analytics');
+    const data = join(dir, 'served');
+    const server = await openWorkspaces(dataLocations({ data }, {})); // this process holds the registry, as `pipelens serve` would
+    try {
+      for (const args of [['user', 'remove', 'ann'], ['token', 'revoke', 'pl_x']]) {
+        const { code, stderr } = await pipelens(...args, '--data', data);
+        expect(code).toBe(1);
+        expect(stderr).toContain(`the data directory ${data} is in use by a running Pipelens server`);
+        expect(stderr).toContain('Users page (/users)');
+        expect(stderr).toContain('DELETE /api/users/NAME');
+        expect(stderr).not.toContain('Could not set lock');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps workspaces apart: create, ingest and ask with --workspace, rename, delete', async () => {
     const data = join(dir, 'many');
     const created = await pipelens('workspace', 'create', 'Acme Corp', '--data', data);

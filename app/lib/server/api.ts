@@ -4,6 +4,7 @@ import {
   actorIn,
   allows,
   BadParameterError,
+  ConflictError,
   DEFAULT_WORKSPACE,
   ForbiddenError,
   MixedDataError,
@@ -11,6 +12,7 @@ import {
   OPEN_PRINCIPAL,
   RejectedFileError,
   qualityToCsv,
+  ROLES,
   toArrow,
   toCsv,
   UploadTooLargeError,
@@ -21,7 +23,7 @@ import {
   type Workspace,
   type Workspaces
 } from '../../../analytics';
-import { credentialsOf, crossSiteWrite, statusOf } from './edge';
+import { credentialsOf, crossSiteWrite, SMALL_BODY, statusOf } from './edge';
 import { signInRequired } from './registry';
 
 export interface ApiDeps {
@@ -31,8 +33,6 @@ export interface ApiDeps {
 }
 
 type Env = { Variables: { principal: Principal; ws: Workspace; actor: Actor } };
-
-const SMALL_BODY = 64 * 1024;
 
 /**
  * The HTTP API under /api (DESIGN.md "Contracts"). Every workspace's endpoints answer at
@@ -54,7 +54,7 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
   };
 
   api.use(async (c, next) => {
-    if (crossSiteWrite(c.req.method, c.req.header('origin'), new URL(c.req.url).host)) {
+    if (crossSiteWrite(c.req.method, c.req.header('origin'), c.req.url)) {
       return c.json({ error: 'cross-site request refused' }, 403);
     }
     await next();
@@ -106,6 +106,61 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
     await visible(c, slug);
     if (!c.get('principal').serverAdmin) throw new ForbiddenError('server admin');
     await (await workspaces()).delete(slug, c.get('principal').name);
+    return c.body(null, 204);
+  });
+
+  // people and tokens, while the server holds the registry (the CLI cannot open it then)
+  api.get('/users', serverAdmin, async (c) => c.json(await (await workspaces()).auth.users()));
+
+  api.put('/users/:name', serverAdmin, async (c) => {
+    const registry = await workspaces();
+    const name = c.req.param('name');
+    const body = await jsonBody(c);
+    const password = optional(body, 'password', 'string');
+    const serverAdmin = optional(body, 'server_admin', 'boolean');
+    const roles = optional(body, 'roles', 'object') ?? {};
+    for (const [slug, role] of Object.entries(roles)) {
+      await registry.info(slug);
+      if (role !== 'none' && !ROLES.includes(role as Role)) throw new BadParameterError(`roles.${slug}`, `one of ${ROLES.join(', ')}, none`);
+    }
+    const existed = (await registry.auth.users()).some((u) => u.name === name);
+    if (existed) await registry.auth.updateUser(name, { password, serverAdmin });
+    else if (password === undefined) throw new BadParameterError('password', 'a new user needs one');
+    else await registry.auth.addUser(name, password, { serverAdmin });
+    for (const [slug, role] of Object.entries(roles)) await registry.auth.grant(name, slug, role === 'none' ? null : (role as Role));
+    const changed = [password !== undefined && 'password', serverAdmin !== undefined && `server admin: ${serverAdmin}`, ...Object.entries(roles).map(([w, r]) => `${w}: ${r}`)];
+    await registry.audit(c.get('principal').name, existed ? 'change user' : 'add user', null, [name, ...changed.filter(Boolean)].join(', '));
+    return c.json((await registry.auth.users()).find((u) => u.name === name), existed ? 200 : 201);
+  });
+
+  api.delete('/users/:name', serverAdmin, async (c) => {
+    const registry = await workspaces();
+    const name = c.req.param('name');
+    if (name === c.get('principal').name) throw new ConflictError('you cannot remove yourself: another server admin can');
+    if (!(await registry.auth.removeUser(name))) throw new NotFoundError(`user ${name}`);
+    await registry.audit(c.get('principal').name, 'remove user', null, name);
+    return c.body(null, 204);
+  });
+
+  api.get('/tokens', serverAdmin, async (c) => c.json(await (await workspaces()).auth.tokens()));
+
+  api.post('/tokens', serverAdmin, async (c) => {
+    const registry = await workspaces();
+    const body = await jsonBody(c);
+    const name = optional(body, 'name', 'string') ?? '';
+    const role = optional(body, 'role', 'string') ?? '';
+    const workspace = optional(body, 'workspace', 'string') ?? DEFAULT_WORKSPACE;
+    const token = await registry.auth.createToken(name, workspace, role);
+    const info = (await registry.auth.tokens()).find((t) => t.token_id === token.slice(0, 10))!;
+    await registry.audit(c.get('principal').name, 'create token', workspace, `${name} (${role}), id ${info.token_id}`);
+    return c.json({ ...info, token }, 201);
+  });
+
+  api.delete('/tokens/:id', serverAdmin, async (c) => {
+    const registry = await workspaces();
+    const id = c.req.param('id');
+    if (!(await registry.auth.revokeToken(id))) throw new NotFoundError(`token ${id}`);
+    await registry.audit(c.get('principal').name, 'revoke token', null, id);
     return c.body(null, 204);
   });
 
@@ -256,10 +311,23 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
+/** A snapshot id in a path: digits within DuckDB's INTEGER (`1e21` is a bad parameter, not a crash). */
 function snapshotId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id < 1) throw new NotFoundError(`snapshot ${raw}`);
+  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!(id >= 1 && id <= 2 ** 31 - 1)) throw new BadParameterError('id', 'a snapshot id (a positive whole number)');
   return id;
+}
+
+/** A body field of the given type, or undefined when absent; BadParameterError for another type. */
+function optional<T extends 'string' | 'boolean' | 'object'>(
+  body: Record<string, unknown>,
+  key: string,
+  type: T
+): (T extends 'string' ? string : T extends 'boolean' ? boolean : Record<string, unknown>) | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== type || value === null || Array.isArray(value)) throw new BadParameterError(key, `a ${type === 'object' ? 'JSON object' : type}`);
+  return value as never;
 }
 
 /** A saved mapping's name, or a mapping as JSON text; never a path. */

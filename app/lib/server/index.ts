@@ -10,13 +10,17 @@ export {
   DEMO_WORKSPACE,
   fiscalQuarterOf,
   FORECAST_CATEGORIES,
+  MAX_PASSWORD_LENGTH,
   NotFoundError,
   OPEN_PRINCIPAL,
   OVERVIEW_NOTES,
   parseFiscalQuarter,
   SESSION_DAYS,
   shiftQuarter,
+  SIGN_IN_LIMIT,
+  SIGN_IN_WINDOW_MINUTES,
   stageOverridesAfterEdit,
+  TooManyAttemptsError,
   type Actor,
   type Caveat,
   type FilterOptions,
@@ -28,12 +32,14 @@ export {
   type SnapshotSummary,
   type StageEdit,
   type StageVisits,
+  type TokenInfo,
+  type UserInfo,
   type Workspace,
   type WorkspaceInfo
 } from '../../../analytics';
 export { signInRequired, workspaces } from './registry';
 export { createApi } from './api';
-export { crossSiteWrite, SESSION_COOKIE, statusOf, workspaceOfPath } from './edge';
+export { crossSiteWrite, hostAllowed, oversizedForm, safeNext, SESSION_COOKIE, statusOf, workspaceOfPath } from './edge';
 export { engineError, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';
 export { pageChart, renderChart } from './render-chart';
 

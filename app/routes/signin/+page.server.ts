@@ -1,13 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { signInRequired, SESSION_COOKIE, SESSION_DAYS, workspaces } from '$lib/server';
+import { safeNext, signInRequired, SESSION_COOKIE, SESSION_DAYS, TooManyAttemptsError, workspaces } from '$lib/server';
 
 /** HTTPS as the proxy or ORIGIN says: adapter-node alone cannot tell. */
 const servedOverHttps = (request: Request) =>
   request.headers.get('x-forwarded-proto') === 'https' || (process.env.ORIGIN ?? '').startsWith('https:');
-
-/** Only same-site paths: a crafted ?next= must not send people elsewhere. */
-const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
 
 export const load: PageServerLoad = ({ locals, url }) => ({
   required: signInRequired(),
@@ -21,11 +18,19 @@ export const load: PageServerLoad = ({ locals, url }) => ({
 });
 
 export const actions: Actions = {
-  signin: async ({ request, cookies }) => {
+  signin: async ({ request, cookies, getClientAddress, setHeaders }) => {
     const form = await request.formData();
     const name = String(form.get('name') ?? '');
+    // a crafted ?next= must not send people elsewhere
     const next = safeNext(String(form.get('next') ?? '/'));
-    const result = await (await workspaces()).auth.signIn(name, String(form.get('password') ?? ''));
+    let result;
+    try {
+      result = await (await workspaces()).auth.signIn(name, String(form.get('password') ?? ''), getClientAddress());
+    } catch (err) {
+      if (!(err instanceof TooManyAttemptsError)) throw err;
+      setHeaders({ 'retry-after': String(err.retryAfterSeconds) });
+      return fail(429, { name, next, error: `Too many failed sign-ins: try again in ${Math.ceil(err.retryAfterSeconds / 60)} minutes.` });
+    }
     if (!result) return fail(400, { name, next, error: 'Wrong name or password.' });
     cookies.set(SESSION_COOKIE, result.session, {
       path: '/',
