@@ -1,9 +1,9 @@
-import { unzipSync } from 'fflate';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RejectedFileError, UploadTooLargeError } from '../errors';
 import { looksBinary } from './decode';
 import { isXlsx, XlsxError, xlsxToCsv } from './xlsx';
+import { inflateEntry, listZip, ZipError, type ZipEntry } from './zip';
 
 export interface InputFile {
   name: string;
@@ -47,34 +47,39 @@ export function expandInputs(files: InputFile[], maxUnzipped = MAX_UNZIPPED_BYTE
 
 const CSV_NAME = /\.(csv|txt)$/i;
 
+const UNSAFE_PATH = /^([a-z]:)?[\\/]|(^|[\\/])\.\.([\\/]|$)/i;
+const SKIPPED = /(^|\/)(__MACOSX\/|\.)/;
+
+/** The entries of a ZIP, each checked against the central directory (zip.ts): size, CRC-32, a name given once. */
 function unzip(zip: InputFile, maxUnzipped: number, binary: Set<InputFile>): InputFile[] {
-  let declared = 0;
-  let entries: Record<string, Uint8Array>;
+  const refuse = (reason: string) => new RejectedFileError([{ file: zip.name, line: null, column: null, reason }]);
+  let entries: ZipEntry[];
   try {
-    entries = unzipSync(zip.bytes, {
-      filter: (f) => {
-        if (/^([a-z]:)?[\\/]|(^|[\\/])\.\.([\\/]|$)/i.test(f.name)) throw new UnsafeEntryError(f.name);
-        if (f.name.endsWith('/') || /(^|\/)(__MACOSX\/|\.)/.test(f.name)) return false;
-        declared += f.originalSize;
-        if (declared > maxUnzipped) throw new UploadTooLargeError(maxUnzipped);
-        return true;
-      }
+    entries = listZip(zip.bytes).filter((e) => {
+      if (UNSAFE_PATH.test(e.name)) throw refuse(`unsafe path in ZIP: ${JSON.stringify(e.name)}`);
+      return !e.name.endsWith('/') && !SKIPPED.test(e.name);
     });
   } catch (err) {
-    if (err instanceof UploadTooLargeError) throw err;
-    if (err instanceof UnsafeEntryError) {
-      throw new RejectedFileError([{ file: zip.name, line: null, column: null, reason: `unsafe path in ZIP: ${JSON.stringify(err.entry)}` }]);
-    }
-    throw new RejectedFileError([{ file: zip.name, line: null, column: null, reason: `unreadable ZIP (${(err as Error).message})` }]);
+    if (err instanceof ZipError) throw refuse(`unreadable ZIP (${err.message})`);
+    throw err;
   }
-  return Object.keys(entries).map((name) => {
-    const bytes = entries[name];
+  // the declared sizes bound what inflating takes (inflateEntry stops past them)
+  if (entries.reduce((sum, e) => sum + e.size, 0) > maxUnzipped) throw new UploadTooLargeError(maxUnzipped);
+  return entries.map((entry) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = inflateEntry(zip.bytes, entry);
+    } catch (err) {
+      if (err instanceof ZipError) throw refuse(`damaged ZIP entry: ${err.message}`);
+      throw err;
+    }
+    const name = entry.name;
     if (isXlsx(name, bytes)) return spreadsheetAsCsv({ name: `${zip.name}/${basename(name)}`, bytes }, maxUnzipped, basename(name));
     if (looksBinary(bytes)) {
       if (CSV_NAME.test(name)) throw new RejectedFileError([{ file: `${zip.name}/${name}`, line: null, column: null, reason: 'not a CSV file' }], 'unsupported');
-      const entry = { name: basename(name), bytes };
-      binary.add(entry);
-      return entry;
+      const file = { name: basename(name), bytes };
+      binary.add(file);
+      return file;
     }
     return { name: basename(name), bytes };
   });
@@ -86,12 +91,6 @@ function spreadsheetAsCsv(file: InputFile, maxUnzipped: number, name = file.name
   } catch (err) {
     if (err instanceof XlsxError) throw new RejectedFileError([err.problem(file.name)], err.rejection);
     throw err;
-  }
-}
-
-class UnsafeEntryError extends Error {
-  constructor(readonly entry: string) {
-    super(entry);
   }
 }
 

@@ -1,12 +1,12 @@
-import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
 import type { Problem } from '../errors';
+import { inflateEntry, listZip as listEntries, ZipError, type ZipEntry } from './zip';
 
 /**
  * XLSX → CSV, so that a workbook goes through the same CSV ingest as any export.
  *
  * An XLSX is a ZIP of XML parts (ECMA-376 / ISO 29500). Only the parts needed are
- * inflated (fflate), each bounded by its declared size and by the limits below, and read
+ * inflated (zip.ts: sizes and CRC-32 checked), each bounded by the limits below, and read
  * with saxes, a strict streaming XML parser that expands no DTD entities. The CSV is the
  * chosen sheet's cells as Excel shows them, minus locale formatting:
  * - header = the first row with a value; data rows are padded to the header's width
@@ -133,21 +133,9 @@ export function xlsxToCsv(bytes: Uint8Array, opts: XlsxOptions = {}): Uint8Array
 
 // ---------------------------------------------------------------- ZIP parts
 
-interface ZipEntry {
-  name: string;
-  size: number;
-}
-
-/** Entries by lower-cased name (OPC part names are case-insensitive); nothing is inflated. */
+/** Entries by lower-cased name (OPC part names are case-insensitive; listZip refuses a name twice); nothing is inflated. */
 function listZip(bytes: Uint8Array): Map<string, ZipEntry> {
-  const entries = new Map<string, ZipEntry>();
-  unzipSync(bytes, {
-    filter: (f) => {
-      entries.set(f.name.toLowerCase(), { name: f.name, size: f.originalSize });
-      return false;
-    }
-  });
-  return entries;
+  return new Map(listEntries(bytes).map((e) => [e.name.toLowerCase(), e]));
 }
 
 class PartReader {
@@ -162,7 +150,7 @@ class PartReader {
     return this.entries.has(path.toLowerCase());
   }
 
-  /** Inflates one part; fflate writes at most the declared size, which is checked first. */
+  /** Inflates one part; inflateEntry stops past the declared size, which is checked first. */
   read(path: string, max = this.limits.maxOtherPartBytes): Uint8Array {
     const entry = this.entries.get(path.toLowerCase())!;
     if (entry.size > max) throw new XlsxError('too-large', `${entry.name} inflates to ${entry.size} bytes, more than the ${max} allowed`);
@@ -170,14 +158,12 @@ class PartReader {
     if (this.inflated > this.limits.maxUnzippedBytes) {
       throw new XlsxError('too-large', `workbook inflates to more than the ${this.limits.maxUnzippedBytes} bytes allowed`);
     }
-    let out: Uint8Array | undefined;
     try {
-      out = unzipSync(this.bytes, { filter: (f) => f.name === entry.name })[entry.name];
+      return inflateEntry(this.bytes, entry);
     } catch (err) {
-      throw new XlsxError('corrupt', `unreadable XLSX (${entry.name}: ${(err as Error).message})`);
+      if (err instanceof ZipError) throw new XlsxError('corrupt', `unreadable XLSX (${err.message})`);
+      throw err;
     }
-    if (!out) throw new XlsxError('corrupt', `unreadable XLSX (${entry.name} missing)`);
-    return out;
   }
 }
 

@@ -274,6 +274,15 @@ describe('errors, each a reason for { file, line: null, column: null }', () => {
     expect(xlsxError(bomb, { maxUnzippedBytes: 4 * 1024 * 1024 }).reason).toMatch(/^workbook inflates to more than/);
   });
 
+  it('a part whose bytes fail its CRC-32 is refused as damaged', () => {
+    const workbook = book('<row r="1"><c r="A1" t="inlineStr"><is><t>Amount 5000</t></is></c></row>');
+    const altered = new Uint8Array(workbook);
+    // fflate stores nothing it cannot shrink: find the sheet's deflated bytes by its local header and flip one
+    const sheet = Buffer.from(altered).indexOf('xl/worksheets/sheet1.xml') + 'xl/worksheets/sheet1.xml'.length;
+    altered[sheet + 10] ^= 0x01;
+    expect(xlsxError(altered).reason).toMatch(/^unreadable XLSX \(xl\/worksheets\/sheet1\.xml/);
+  });
+
   it('a sheet whose CSV would pass the limit (one long shared string in many cells)', () => {
     const long = 'x'.repeat(64 * 1024);
     const cells = Array.from({ length: 64 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>0</v></c></row>`).join('');
