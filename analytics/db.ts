@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { migrate } from './storage/schema';
 
 export type Params = Record<string, DuckDBValue>;
@@ -20,6 +21,12 @@ export interface Database {
   close(): void;
 }
 
+export interface DatabaseOptions {
+  memoryLimit?: string;
+  /** where files are staged for DuckDB to read (stagingDir); default `.staging` beside the file, or the system's temporary folder */
+  stagingDir?: string;
+}
+
 /** Open databases by path; `token` tells an entry from a later one of the same path. */
 const opened = new Map<string, { token: object; db: Promise<Database> }>();
 
@@ -30,7 +37,7 @@ type Migrate = (conn: DuckDBConnection) => Promise<unknown>;
  * workspace's database is migrated to the workspace schema; the server's registry
  * passes its own migrations.
  */
-export function openDatabase(path: string, migrations: Migrate = migrate, opts: { memoryLimit?: string } = {}): Promise<Database> {
+export function openDatabase(path: string, migrations: Migrate = migrate, opts: DatabaseOptions = {}): Promise<Database> {
   if (path === ':memory:') return createDatabase(path, migrations, {}, opts);
   let entry = opened.get(path);
   if (!entry) {
@@ -55,7 +62,20 @@ function forget(path: string, token: object): void {
   if (opened.get(path)?.token === token) opened.delete(path);
 }
 
-async function createDatabase(path: string, migrations: Migrate, token: object, opts: { memoryLimit?: string }): Promise<Database> {
+const stagingDirs = new WeakMap<DuckDBConnection, string>();
+const systemStaging = () => join(tmpdir(), 'pipelens-staging');
+
+/**
+ * The folder where files a connection's DuckDB reads are staged (uploads, for read_csv): the
+ * data directory's `.staging`, so that what a killed process left there is found and removed
+ * at the next start (workspaces.ts), never the system's temporary folder of a server.
+ */
+export function stagingDir(conn: DuckDBConnection): string {
+  return stagingDirs.get(conn) ?? systemStaging();
+}
+
+async function createDatabase(path: string, migrations: Migrate, token: object, opts: DatabaseOptions): Promise<Database> {
+  const staging = opts.stagingDir ?? (path === ':memory:' ? systemStaging() : join(dirname(path), '.staging'));
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
   // Perfect-hash aggregates are off: a read during a concurrent upload once failed with
@@ -72,6 +92,7 @@ async function createDatabase(path: string, migrations: Migrate, token: object, 
 
   async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const conn = await instance.connect();
+    stagingDirs.set(conn, staging);
     try {
       return await fn(conn);
     } finally {

@@ -34,6 +34,8 @@ export interface WorkspaceDeps {
   settings?: Settings;
   /** the most memory the database takes before spilling to disk (default 1GB) */
   memoryLimit?: string;
+  /** where uploads are staged for DuckDB to read (default `.staging` beside the database) */
+  stagingDir?: string;
   /** which other workspace (of those `visible`) holds snapshots from a source: the mixing guard names it */
   ownerOf?: (source: UploadSource, visible?: (slug: string) => boolean) => Promise<string | null>;
 }
@@ -96,7 +98,7 @@ export interface Workspace {
 /** Opens (and migrates) one workspace's database and applies its settings. */
 export async function openWorkspace(files: WorkspaceFiles | string, deps: WorkspaceDeps = {}): Promise<Workspace> {
   const where: WorkspaceFiles = typeof files === 'string' ? { db: files } : files;
-  const db = await openDatabase(where.db, undefined, { memoryLimit: deps.memoryLimit });
+  const db = await openDatabase(where.db, undefined, { memoryLimit: deps.memoryLimit, stagingDir: deps.stagingDir });
   let settings = deps.settings ?? (where.settings ? loadSettings(where.settings) : DEFAULT_SETTINGS);
   await applyStageOverrides(db, settings);
   return workspaceOn(db, where, settings, deps);
