@@ -13,8 +13,12 @@ export interface Database {
   /** Goes up after every write (exclusive or transaction), so cached answers know they are stale. */
   readonly version: number;
   withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
-  /** Runs `fn` on a connection no other writer uses meanwhile (writes queue). */
-  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a connection no other writer uses meanwhile (writes queue). When `signal`
+   * aborts, `fn` does not start, or the query it runs is interrupted (DuckDB stops it and
+   * the transaction rolls back); `fn` checks the signal between queries itself.
+   */
+  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Runs `fn` in one transaction: all of it is committed, or none of it. */
   transaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
   query<T = Row>(sql: string, params?: Params): Promise<T[]>;
@@ -100,8 +104,18 @@ async function createDatabase(path: string, migrations: Migrate, token: object, 
     }
   }
 
-  function exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = writeQueue.then(() => withConnection(fn)).finally(() => version++);
+  function exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const interruptible = (conn: DuckDBConnection) => {
+      const interrupt = () => conn.interrupt();
+      signal!.addEventListener('abort', interrupt);
+      return fn(conn).finally(() => signal!.removeEventListener('abort', interrupt));
+    };
+    const run = writeQueue
+      .then(() => {
+        signal?.throwIfAborted();
+        return withConnection(signal ? interruptible : fn);
+      })
+      .finally(() => version++);
     writeQueue = run.catch(() => undefined);
     return run;
   }

@@ -9,6 +9,7 @@ import { ingest, type IngestOptions, type IngestResult, type UploadSource } from
 import type { InputFile } from './ingest/inputs';
 import { parseMapping, type Mapping } from './ingest/adapters/mapped/mapping';
 import { inspectUpload, type UploadInspection } from './ingest/adapters/mapped/upload';
+import { uploadLimits } from './ingest/limits';
 import { deleteMapping, loadMapping, loadSavedMapping, savedMappings, saveMapping, type SavedMapping } from './ingest/adapters/mapped/saved';
 import { runMetric, type MetricName, type MetricParams, type MetricResult, type MetricRows } from './metrics';
 import { visitDurations, type StageVisits, type VisitFilters } from './metrics/visit-durations';
@@ -81,8 +82,8 @@ export interface Workspace {
   saveMapping(name: string, mapping: unknown, actor: Actor | string): Promise<SavedMapping>;
   /** Deletes a saved mapping (NotFoundError when there is none of that name). */
   deleteMapping(name: string, actor: Actor | string): Promise<void>;
-  /** `file`: which CSV of the upload to map (default: the one most like deals). */
-  inspectUpload(files: InputFile[], mapping?: string | Mapping | null, file?: string): Promise<UploadInspection>;
+  /** `file`: which CSV of the upload to map (default: the one most like deals); `signal` stops it (the client went away). */
+  inspectUpload(files: InputFile[], mapping?: string | Mapping | null, file?: string, signal?: AbortSignal): Promise<UploadInspection>;
   prune(opts: { dryRun?: boolean }, actor: Actor | string): Promise<PrunePlan>;
   backup(dir: string): Promise<BackupManifest>;
   audit(actor: Actor | string, action: string, snapshot?: number | null, detail?: string | null): Promise<void>;
@@ -167,7 +168,7 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
       deleteMapping(name, files.mappings);
       await audit(db, actor, 'delete mapping', null, name);
     },
-    inspectUpload: (uploads, mapping, file) => inspectUpload(db, uploads, named(mapping) ?? null, { file }),
+    inspectUpload: (uploads, mapping, file, signal) => inspectUpload(db, uploads, named(mapping) ?? null, { file, limits: uploadLimits(settings), signal }),
     async prune(opts, actor) {
       const plan = await prune(db, settings, opts);
       if (!opts.dryRun && plan.remove.length) await audit(db, actor, 'prune', null, `removed ${plan.remove.join(', ')}`);

@@ -33,6 +33,7 @@ export {
 } from '../../../analytics';
 export { signInRequired, workspaces } from './registry';
 export { createApi } from './api';
+export { untilStopped } from './stop';
 export { crossSiteWrite, SESSION_COOKIE, statusOf, workspaceOfPath } from './edge';
 export { engineError, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';
 export { pageChart, renderChart } from './render-chart';
