@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { migrate } from './storage/schema';
 
 export type Params = Record<string, DuckDBValue>;
@@ -12,12 +13,22 @@ export interface Database {
   /** Goes up after every write (exclusive or transaction), so cached answers know they are stale. */
   readonly version: number;
   withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
-  /** Runs `fn` on a connection no other writer uses meanwhile (writes queue). */
-  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a connection no other writer uses meanwhile (writes queue). When `signal`
+   * aborts, `fn` does not start, or the query it runs is interrupted (DuckDB stops it and
+   * the transaction rolls back); `fn` checks the signal between queries itself.
+   */
+  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Runs `fn` in one transaction: all of it is committed, or none of it. */
   transaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
   query<T = Row>(sql: string, params?: Params): Promise<T[]>;
   close(): void;
+}
+
+export interface DatabaseOptions {
+  memoryLimit?: string;
+  /** where files are staged for DuckDB to read (stagingDir); default `.staging` beside the file, or the system's temporary folder */
+  stagingDir?: string;
 }
 
 /** Open databases by path; `token` tells an entry from a later one of the same path. */
@@ -30,7 +41,7 @@ type Migrate = (conn: DuckDBConnection) => Promise<unknown>;
  * workspace's database is migrated to the workspace schema; the server's registry
  * passes its own migrations.
  */
-export function openDatabase(path: string, migrations: Migrate = migrate, opts: { memoryLimit?: string } = {}): Promise<Database> {
+export function openDatabase(path: string, migrations: Migrate = migrate, opts: DatabaseOptions = {}): Promise<Database> {
   if (path === ':memory:') return createDatabase(path, migrations, {}, opts);
   let entry = opened.get(path);
   if (!entry) {
@@ -55,7 +66,20 @@ function forget(path: string, token: object): void {
   if (opened.get(path)?.token === token) opened.delete(path);
 }
 
-async function createDatabase(path: string, migrations: Migrate, token: object, opts: { memoryLimit?: string }): Promise<Database> {
+const stagingDirs = new WeakMap<DuckDBConnection, string>();
+const systemStaging = () => join(tmpdir(), 'pipelens-staging');
+
+/**
+ * The folder where files a connection's DuckDB reads are staged (uploads, for read_csv): the
+ * data directory's `.staging`, so that what a killed process left there is found and removed
+ * at the next start (workspaces.ts), never the system's temporary folder of a server.
+ */
+export function stagingDir(conn: DuckDBConnection): string {
+  return stagingDirs.get(conn) ?? systemStaging();
+}
+
+async function createDatabase(path: string, migrations: Migrate, token: object, opts: DatabaseOptions): Promise<Database> {
+  const staging = opts.stagingDir ?? (path === ':memory:' ? systemStaging() : join(dirname(path), '.staging'));
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // DuckDB would take 80% of the machine's memory; larger sorts and joins spill to disk instead.
   // Perfect-hash aggregates are off: a read during a concurrent upload once failed with
@@ -72,6 +96,7 @@ async function createDatabase(path: string, migrations: Migrate, token: object, 
 
   async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const conn = await instance.connect();
+    stagingDirs.set(conn, staging);
     try {
       return await fn(conn);
     } finally {
@@ -79,8 +104,18 @@ async function createDatabase(path: string, migrations: Migrate, token: object, 
     }
   }
 
-  function exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = writeQueue.then(() => withConnection(fn)).finally(() => version++);
+  function exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const interruptible = (conn: DuckDBConnection) => {
+      const interrupt = () => conn.interrupt();
+      signal!.addEventListener('abort', interrupt);
+      return fn(conn).finally(() => signal!.removeEventListener('abort', interrupt));
+    };
+    const run = writeQueue
+      .then(() => {
+        signal?.throwIfAborted();
+        return withConnection(signal ? interruptible : fn);
+      })
+      .finally(() => version++);
     writeQueue = run.catch(() => undefined);
     return run;
   }

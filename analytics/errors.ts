@@ -4,7 +4,7 @@
  * the engine knows about HTTP.
  */
 
-export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden' | 'throttled';
+export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden' | 'throttled' | 'unavailable';
 
 export interface Problem {
   file: string;
@@ -31,11 +31,21 @@ export class RejectedFileError extends EngineError {
   }
 }
 
+/** An upload past a size limit: its bytes, or (with a message naming the file and the limit) what it inflates to. */
 export class UploadTooLargeError extends EngineError {
   readonly kind = 'too-large';
-  constructor(readonly limitBytes: number) {
-    super(`upload larger than ${limitBytes} bytes`);
+  constructor(readonly limitBytes: number, message = `upload larger than ${limitBytes} bytes`) {
+    super(message);
     this.name = 'UploadTooLargeError';
+  }
+}
+
+/** An upload stopped before it was written: past its time limit, its client gone, or the server stopping. Nothing was written. */
+export class IngestStoppedError extends EngineError {
+  readonly kind = 'unavailable';
+  constructor(readonly reason: string) {
+    super(`upload stopped, nothing written: ${reason}`);
+    this.name = 'IngestStoppedError';
   }
 }
 

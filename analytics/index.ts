@@ -22,6 +22,7 @@ export {
   EngineError,
   ForbiddenError,
   formatProblem,
+  IngestStoppedError,
   MixedDataError,
   NotFoundError,
   RejectedFileError,

@@ -33,6 +33,12 @@ export interface Settings {
   stages: StageOverride[];
   /** Largest upload accepted, in bytes. */
   max_upload_bytes: number;
+  /** The most an upload's ZIPs and workbooks may inflate to, together, in bytes. */
+  max_inflated_bytes: number;
+  /** The most data rows of a file an upload's format reads. */
+  max_rows: number;
+  /** How long an upload may take to load (waiting behind another one included) before it is stopped and nothing is written. */
+  ingest_timeout_seconds: number;
   /** pipelens prune: keep the latest snapshot per day up to daily_days old, per week up to weekly_days, per month up to monthly_days, then per quarter. */
   retention: { daily_days: number; weekly_days: number; monthly_days: number };
 }
@@ -51,6 +57,9 @@ export const DEFAULT_SETTINGS: Settings = {
   ],
   stages: [],
   max_upload_bytes: 200 * 1024 * 1024,
+  max_inflated_bytes: 2 * 1024 ** 3,
+  max_rows: 20_000_000,
+  ingest_timeout_seconds: 600,
   retention: { daily_days: 120, weekly_days: 365, monthly_days: 730 }
 };
 
@@ -66,6 +75,7 @@ export function loadSettings(path: string): Settings {
 }
 
 const WHOLE_DAYS = ['stall_threshold_days', 'stall_min_visits', 'calibration_min_deals', 'inactivity_days'] as const;
+const UPLOAD_LIMITS = ['max_inflated_bytes', 'max_rows', 'ingest_timeout_seconds'] as const;
 
 /** The settings as given, or a BadParameterError naming the first bad key. */
 export function checkSettings(settings: Settings): Settings {
@@ -74,6 +84,9 @@ export function checkSettings(settings: Settings): Settings {
   for (const key of WHOLE_DAYS) {
     const v = settings[key];
     if (!Number.isInteger(v) || v < 0 || v > 100_000) throw new BadParameterError(key, 'must be a whole number from 0 to 100000');
+  }
+  for (const key of UPLOAD_LIMITS) {
+    if (!Number.isSafeInteger(settings[key]) || settings[key] < 1) throw new BadParameterError(key, 'must be a whole number above 0');
   }
   const seen = new Set<string>();
   for (const o of settings.stages) {

@@ -9,6 +9,7 @@ import { ingest, type IngestOptions, type IngestResult, type UploadSource } from
 import type { InputFile } from './ingest/inputs';
 import { parseMapping, type Mapping } from './ingest/adapters/mapped/mapping';
 import { inspectUpload, type UploadInspection } from './ingest/adapters/mapped/upload';
+import { uploadLimits } from './ingest/limits';
 import { deleteMapping, loadMapping, loadSavedMapping, savedMappings, saveMapping, type SavedMapping } from './ingest/adapters/mapped/saved';
 import { runMetric, type MetricName, type MetricParams, type MetricResult, type MetricRows } from './metrics';
 import { visitDurations, type StageVisits, type VisitFilters } from './metrics/visit-durations';
@@ -34,6 +35,8 @@ export interface WorkspaceDeps {
   settings?: Settings;
   /** the most memory the database takes before spilling to disk (default 1GB) */
   memoryLimit?: string;
+  /** where uploads are staged for DuckDB to read (default `.staging` beside the database) */
+  stagingDir?: string;
   /** which other workspace (of those `visible`) holds snapshots from a source: the mixing guard names it */
   ownerOf?: (source: UploadSource, visible?: (slug: string) => boolean) => Promise<string | null>;
 }
@@ -79,8 +82,8 @@ export interface Workspace {
   saveMapping(name: string, mapping: unknown, actor: Actor | string): Promise<SavedMapping>;
   /** Deletes a saved mapping (NotFoundError when there is none of that name). */
   deleteMapping(name: string, actor: Actor | string): Promise<void>;
-  /** `file`: which CSV of the upload to map (default: the one most like deals). */
-  inspectUpload(files: InputFile[], mapping?: string | Mapping | null, file?: string): Promise<UploadInspection>;
+  /** `file`: which CSV of the upload to map (default: the one most like deals); `signal` stops it (the client went away). */
+  inspectUpload(files: InputFile[], mapping?: string | Mapping | null, file?: string, signal?: AbortSignal): Promise<UploadInspection>;
   prune(opts: { dryRun?: boolean }, actor: Actor | string): Promise<PrunePlan>;
   backup(dir: string): Promise<BackupManifest>;
   audit(actor: Actor | string, action: string, snapshot?: number | null, detail?: string | null): Promise<void>;
@@ -96,7 +99,7 @@ export interface Workspace {
 /** Opens (and migrates) one workspace's database and applies its settings. */
 export async function openWorkspace(files: WorkspaceFiles | string, deps: WorkspaceDeps = {}): Promise<Workspace> {
   const where: WorkspaceFiles = typeof files === 'string' ? { db: files } : files;
-  const db = await openDatabase(where.db, undefined, { memoryLimit: deps.memoryLimit });
+  const db = await openDatabase(where.db, undefined, { memoryLimit: deps.memoryLimit, stagingDir: deps.stagingDir });
   let settings = deps.settings ?? (where.settings ? loadSettings(where.settings) : DEFAULT_SETTINGS);
   await applyStageOverrides(db, settings);
   return workspaceOn(db, where, settings, deps);
@@ -173,7 +176,7 @@ function workspaceOn(db: Database, files: WorkspaceFiles, initial: Settings, dep
       deleteMapping(name, files.mappings);
       await audit(db, actor, 'delete mapping', null, name);
     },
-    inspectUpload: (uploads, mapping, file) => inspectUpload(db, uploads, named(mapping) ?? null, { file }),
+    inspectUpload: (uploads, mapping, file, signal) => inspectUpload(db, uploads, named(mapping) ?? null, { file, limits: uploadLimits(settings), signal }),
     async prune(opts, actor) {
       const plan = await prune(db, settings, opts);
       if (!opts.dryRun && plan.remove.length) await audit(db, actor, 'prune', null, `removed ${plan.remove.join(', ')}`);

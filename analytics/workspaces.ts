@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as auth from './auth';
 import { restore, type BackupManifest } from './storage/backup';
@@ -168,6 +168,8 @@ export interface Workspaces {
 
 const registries = new Map<string, Promise<Workspaces>>();
 const RETIRED = '.deleted-';
+/** the data directory's folder of uploads staged for DuckDB to read (db.ts stagingDir) */
+const STAGING = '.staging';
 const RETIRE_AFTER_MS = 5_000;
 
 /** The registry of a data directory, one per process (a second call returns the same). */
@@ -222,6 +224,7 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     async start({ demo = false } = {}) {
       await claimDataDirectory();
       sweepRetired();
+      await sweepStaging();
       if (!(await find(DEFAULT_WORKSPACE))) await insert(DEFAULT_WORKSPACE, 'Default workspace', false);
       // recorded once done, so an adoption that failed (the old database locked) is tried again
       if (!(await state('legacy_adopted'))) {
@@ -255,7 +258,12 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
       let ws = opened.get(slug);
       if (!ws) {
         ws = registry.info(slug).then(() =>
-          openWorkspace(workspaceFiles(locations, slug), { slug, memoryLimit: locations.memoryLimit, ownerOf: (source, visible) => registry.ownerOf(source, slug, visible) })
+          openWorkspace(workspaceFiles(locations, slug), {
+            slug,
+            memoryLimit: locations.memoryLimit,
+            stagingDir: join(locations.dataDir, STAGING),
+            ownerOf: (source, visible) => registry.ownerOf(source, slug, visible)
+          })
         );
         opened.set(slug, ws);
         ws.catch(() => opened.delete(slug));
@@ -407,6 +415,21 @@ async function createRegistry(locations: DataLocations, key: string): Promise<Wo
     const root = join(locations.dataDir, 'workspaces');
     if (!existsSync(root)) return;
     for (const name of readdirSync(root)) if (name.startsWith(RETIRED)) rmSync(join(root, name), { recursive: true, force: true });
+  }
+
+  /**
+   * What a process stopped mid-upload (killed, out of memory) left: the uploads it staged in
+   * .staging, and DuckDB's spill files beside each database (`<file>.tmp`, which DuckDB reuses
+   * only when it next spills). Only what is older than this process goes; one process serves
+   * a data directory at a time (DuckDB locks the registry).
+   */
+  async function sweepStaging() {
+    const staging = join(locations.dataDir, STAGING);
+    const databases = [locations.registry, locations.defaults.db, ...(await rows()).map((w) => workspaceFiles(locations, w.slug).db)];
+    const leftovers = [...(existsSync(staging) ? readdirSync(staging).map((name) => join(staging, name)) : []), ...databases.map((db) => `${db}.tmp`)];
+    for (const path of leftovers) {
+      if (existsSync(path) && statSync(path).mtimeMs < performance.timeOrigin) rmSync(path, { recursive: true, force: true });
+    }
   }
 
   async function insert(slug: string, name: string, demo: boolean) {

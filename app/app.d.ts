@@ -8,6 +8,10 @@ declare global {
       /** the workspace the page addresses (/w/<slug>/…, else the default) and the asker's role in it; null when they have none there */
       workspace: { slug: string; ws: Workspace; actor: Actor } | null;
     }
+    /** adapter-node's: the Node request (the API watches its socket to stop an upload whose client went away) */
+    interface Platform {
+      req?: import('node:http').IncomingMessage;
+    }
   }
 }
 

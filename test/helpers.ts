@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { openDatabase, type Database } from '../analytics/db';
 import { ingest, type IngestOptions } from '../analytics/ingest/ingest';
 import { readInputPaths } from '../analytics/ingest/inputs';
@@ -92,4 +93,58 @@ export async function tempWorkspaces(opts: { settings?: Partial<Settings>; authR
       rmSync(dir, { recursive: true, force: true });
     }
   };
+}
+
+export interface ZipEntrySpec {
+  name: string;
+  data: Uint8Array;
+  /** stored as it is (method 0) rather than deflated */
+  stored?: boolean;
+  /** what the headers declare, when it is not the truth */
+  crc?: number;
+  size?: number;
+}
+
+/**
+ * A ZIP written byte by byte (APPNOTE 4.3: local headers, central directory, end record),
+ * its headers declaring the CRC-32 and size given, to build damaged or altered archives.
+ */
+export function zipBytes(entries: ZipEntrySpec[]): Uint8Array<ArrayBuffer> {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const body = e.stored ? Buffer.from(e.data) : deflateRawSync(e.data);
+    const [method, crc, size] = [e.stored ? 0 : 8, e.crc ?? crc32(e.data), e.size ?? e.data.length];
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const header = Buffer.alloc(46);
+    header.writeUInt32LE(0x02014b50, 0);
+    header.writeUInt16LE(20, 4); // version made by
+    header.writeUInt16LE(20, 6);
+    header.writeUInt16LE(method, 10);
+    header.writeUInt32LE(crc, 16);
+    header.writeUInt32LE(body.length, 20);
+    header.writeUInt32LE(size, 24);
+    header.writeUInt16LE(name.length, 28);
+    header.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    central.push(header, name);
+    offset += local.length + name.length + body.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...parts, directory, end]));
 }

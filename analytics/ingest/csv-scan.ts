@@ -1,3 +1,5 @@
+import { formatBytes, MAX_CELL_BYTES, MAX_COLUMNS } from './limits';
+
 /**
  * One pass over a CSV file's bytes (RFC 4180: comma, double quotes, "" inside quotes)
  * that checks its structure and records the physical line each record starts on, so
@@ -9,6 +11,9 @@
  * A header that ends with unnamed columns ("Id,Stage," as spreadsheets write it) lets a
  * record leave those columns out: such records are counted in `shortRecords`, and the
  * reader pads them (loadRawCsv).
+ *
+ * A file past a limit (columns, value length, rows) stops the scan at once: `limit` says
+ * where and which, and the file is refused whole.
  */
 export interface CsvScan {
   header: string[];
@@ -18,15 +23,40 @@ export interface CsvScan {
   /** Records that leave out the header's trailing unnamed columns. */
   shortRecords: number;
   problems: { line: number; column: string | null; reason: string }[];
+  /** The limit the file goes past, where the scan stopped; null when it is within them all. */
+  limit: { line: number; column: string | null; reason: string } | null;
 }
+
+export interface CsvLimits {
+  columns: number;
+  /** bytes of one value */
+  cellBytes: number;
+  /** data records */
+  rows: number;
+}
+
+const NO_MORE_THAN: CsvLimits = { columns: MAX_COLUMNS, cellBytes: MAX_CELL_BYTES, rows: Infinity };
 
 const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
 
 /** The longest record DuckDB is asked to read (its read buffer holds 16 of them). */
 export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
-export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (b) => new TextDecoder().decode(b), maxProblems = 100): CsvScan {
+/** The header alone, within the limits on columns and value length. */
+export function scanHeader(bytes: Uint8Array, limits: Partial<CsvLimits> = {}): CsvScan {
+  return scanCsv(bytes, undefined, 1, limits, true);
+}
+
+export function scanCsv(
+  bytes: Uint8Array,
+  decode: (b: Uint8Array) => string = (b) => new TextDecoder().decode(b),
+  maxProblems = 100,
+  limits: Partial<CsvLimits> = {},
+  headerOnly = false
+): CsvScan {
+  const { columns, cellBytes, rows } = { ...NO_MORE_THAN, ...limits };
   const problems: CsvScan['problems'] = [];
+  let limit: CsvScan['limit'] = null;
   let lines = new Int32Array(1024);
   let records = -1; // the header is record -1
   let header: string[] = [];
@@ -50,6 +80,7 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
     let count = 0;
     let endOfRecord = false;
     while (!endOfRecord) {
+      const fieldLine = line;
       let start = i;
       let end = i;
       let quoted = false;
@@ -90,11 +121,19 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
         }
         end = i;
       }
+      if (end - start > cellBytes) {
+        limit = { line: fieldLine, column: columnName(header, count), reason: `a value longer than ${formatBytes(cellBytes)} (the most a cell may hold)` };
+        return finish();
+      }
       if (fields) {
         const text = decode(bytes.subarray(start, end));
         fields.push(quoted ? text.replaceAll('""', '"') : text);
       }
       count++;
+      if (fields && count > columns) {
+        limit = { line: recordLine, column: null, reason: `more than ${columns} columns (the most a file may have)` };
+        return finish();
+      }
       const c = bytes[i];
       if (c === COMMA) {
         i++;
@@ -113,6 +152,7 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
       expected = header.length;
       while (unnamedTail < header.length - 1 && header[header.length - 1 - unnamedTail] === '') unnamedTail++;
       records = 0;
+      if (headerOnly) return finish();
       continue;
     }
     if (count < expected && count >= expected - unnamedTail) {
@@ -123,6 +163,10 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
         column: null,
         reason: `expected ${expected} fields, found ${count}${count < expected ? ' (row cut short?)' : ''}`
       });
+    }
+    if (records >= rows) {
+      limit = { line: recordLine, column: null, reason: `more than ${rows} rows (setting max_rows: the most a file may hold)` };
+      return finish();
     }
     if (records >= lines.length) {
       const grown = new Int32Array(lines.length * 2);
@@ -135,7 +179,7 @@ export function scanCsv(bytes: Uint8Array, decode: (b: Uint8Array) => string = (
 
   function finish(): CsvScan {
     const count = Math.max(records, 0);
-    return { header, recordLines: lines.subarray(0, count), records: count, shortRecords, problems };
+    return { header, recordLines: lines.subarray(0, count), records: count, shortRecords, problems, limit };
   }
 }
 

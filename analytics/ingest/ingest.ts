@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryRows, type Database } from '../db';
-import { BadParameterError, MixedDataError, RejectedFileError, type Problem } from '../errors';
+import { BadParameterError, MAX_PROBLEMS, MixedDataError, RejectedFileError, type Problem } from '../errors';
 import { MAX_STAGES_PER_PIPELINE } from '../storage/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { getSnapshot, type SnapshotSummary } from '../storage/snapshots';
-import { scanCsv, type CsvScan } from './csv-scan';
+import { scanCsv, scanHeader } from './csv-scan';
 import { toUtf8, type Encoding } from './decode';
 import { createSnapshotTables, insertStages, rebuildSnapshotEventsAfter, storeDealsAndEvents, storeWithSnapshotEvents } from '../storage/snapshot-events';
 import { nextPosition, storeSnapshotRows, VERSIONED } from '../storage/versions';
 import { expandInputs, type InputFile } from './inputs';
+import { uploadLimits, withinTimeLimit, type UploadLimits } from './limits';
 import { stagingTable, type StagedSet } from './adapters/adapter';
 import { adapterFor, type CrmAdapter } from './adapters/index';
 import { mappedAdapter } from './adapters/mapped/index';
@@ -35,6 +36,10 @@ export interface IngestOptions {
   force?: boolean;
   /** Which other workspace holds snapshots from this source (named in the refusal). */
   ownerOf?: (source: UploadSource) => Promise<string | null>;
+  /** Stops the ingest, nothing written, when it aborts (the client went away, the server is stopping). */
+  signal?: AbortSignal;
+  /** Limits other than the settings' (limits.ts). */
+  limits?: Partial<UploadLimits>;
 }
 
 /** Where an upload comes from: its CRM, and the org or mapping when the files tell. */
@@ -65,12 +70,16 @@ export async function ingest(db: Database, uploads: InputFile[], opts: IngestOpt
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadParameterError('format', `one of ${FORMATS.join(', ')}`);
   const asOfOverride = opts.asOf ? parseAsOf(opts.asOf) : null;
   const settings = opts.settings ?? DEFAULT_SETTINGS;
-  const files = expandInputs(uploads);
-  if (!files.length) throw new RejectedFileError([{ file: '(upload)', line: null, column: null, reason: 'no files' }]);
-
-  // Staging tables are temporary: they vanish with the connection, whatever happens.
-  const sourceKey = orgIdOf(uploads.map((u) => u.name));
-  const { id, created } = await db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, asOfOverride, sourceKey }));
+  const limits = uploadLimits(settings, opts.limits);
+  // the time limit counts from here: waiting behind another upload is part of it
+  const { id, created } = await withinTimeLimit(limits, opts.signal, async (signal) => {
+    const files = expandInputs(uploads, limits);
+    if (!files.length) throw new RejectedFileError([{ file: '(upload)', line: null, column: null, reason: 'no files' }]);
+    signal.throwIfAborted();
+    // Staging tables are temporary: they vanish with the connection, whatever happens.
+    const sourceKey = orgIdOf(uploads.map((u) => u.name));
+    return db.exclusive((conn) => stageAndWrite(conn, files, { ...opts, settings, limits, signal, asOfOverride, sourceKey }), signal);
+  });
   // the forecast ledger entry of the new snapshot, so its first forecast view reads instead of computes
   if (created) await ledgerRows(db, settings, { snapshot: id }, 'one');
   return { snapshot: (await getSnapshot(db, id))!, created, quality: await qualityOf(db, id) };
@@ -79,14 +88,16 @@ export async function ingest(db: Database, uploads: InputFile[], opts: IngestOpt
 async function stageAndWrite(
   conn: DuckDBConnection,
   files: InputFile[],
-  opts: IngestOptions & { settings: Settings; asOfOverride: Date | null; sourceKey: string | null }
+  opts: IngestOptions & { settings: Settings; limits: UploadLimits; signal: AbortSignal; asOfOverride: Date | null; sourceKey: string | null }
 ): Promise<{ id: number; created: boolean }> {
+  const { limits, signal } = opts;
   const problems: Problem[] = [];
   const ignored: string[] = [];
   const read: { name: string; object: string; rows: number; encoding: Encoding; sha256: string }[] = [];
   const staged: StagedSet = new Map();
 
-  const csvs: { file: InputFile; body: Uint8Array; encoding: Encoding; scan: CsvScan }[] = [];
+  // headers first: the format and the files it reads are known before any file is read whole
+  const csvs: { file: InputFile; body: Uint8Array; encoding: Encoding; header: string[] }[] = [];
   for (const file of files) {
     if (!/\.(csv|txt)$/i.test(file.name)) {
       ignored.push(file.name);
@@ -94,12 +105,14 @@ async function stageAndWrite(
     }
     const { utf8, encoding } = toUtf8(file.bytes);
     const body = stripReportFooter(utf8);
-    csvs.push({ file, body, encoding, scan: scanCsv(body) });
+    const { header, limit } = scanHeader(body, limits);
+    if (limit) throw new RejectedFileError([{ file: file.name, ...limit }]);
+    csvs.push({ file, body, encoding, header });
   }
-  const crm = chooseAdapter(csvs.map((c) => ({ name: c.file.name, header: c.scan.header })), opts, files.map((f) => f.name));
+  const crm = chooseAdapter(csvs.map((c) => ({ name: c.file.name, header: c.header })), opts, files.map((f) => f.name));
 
-  for (const { file, body, encoding, scan } of csvs) {
-    const spec = crm.classify(file.name, scan.header);
+  for (const { file, body, encoding, header } of csvs) {
+    const spec = crm.classify(file.name, header);
     if (!spec) {
       ignored.push(file.name);
       continue;
@@ -108,10 +121,13 @@ async function stageAndWrite(
       problems.push({ file: file.name, line: null, column: null, reason: `a second ${spec.object} file (first: ${staged.get(spec.object)!.file})` });
       continue;
     }
+    const scan = scanCsv(body, undefined, MAX_PROBLEMS, limits);
+    if (scan.limit) throw new RejectedFileError([{ file: file.name, ...scan.limit }]);
     if (scan.problems.length) {
       problems.push(...scan.problems.map((p) => ({ file: file.name, ...p })));
       continue;
     }
+    signal.throwIfAborted();
     const result = await (crm.stage ?? stageCsv)(conn, { name: file.name, bytes: body, scan }, spec, stagingTable(spec));
     problems.push(...result.problems);
     staged.set(spec.object, { ...result, file: file.name, recordLines: scan.recordLines, spec });
@@ -132,6 +148,7 @@ async function stageAndWrite(
   const source: UploadSource = { crm: crm.crm, key: crm.mappingName ? `mapping:${crm.mappingName}` : opts.sourceKey };
   if (!opts.force) await refuseMixedSource(conn, source, opts.ownerOf);
 
+  signal.throwIfAborted();
   const prepared = await crm.prepare(conn, staged);
   if (prepared.problems.length) throw new RejectedFileError(prepared.problems);
   const pipelines = await crm.stages(conn, staged);
@@ -162,6 +179,7 @@ async function stageAndWrite(
 
   const asOfText = asOf.toISOString().replace('T', ' ').replace('Z', '');
   const hasHistory = crm.hasHistory(staged);
+  signal.throwIfAborted();
   const id = await inTransaction(conn, async () => {
     const [{ id }] = await queryRows<{ id: number }>(conn, `SELECT nextval('snapshot_id_seq')::INTEGER AS id`);
     const position = await nextPosition(conn, asOfText);
@@ -218,6 +236,7 @@ async function stageAndWrite(
     await rebuildSnapshotEventsAfter(conn, position);
     for (const sql of FORGET_LEDGER_FROM_SQL) await conn.run(sql, { position });
     await checkAndStore(conn, id, facts);
+    signal.throwIfAborted(); // an interrupt that fell between two queries: roll back rather than commit late
     return id;
   });
   return { id, created: true };

@@ -1,9 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors';
-import { queryRows } from '../db';
+import { queryRows, stagingDir } from '../db';
 import { KIND_LABEL, mapHeader, parseExpression, type ObjectSpec } from './fields';
 import { MAX_RECORD_BYTES, type CsvScan } from './csv-scan';
 
@@ -86,7 +85,8 @@ export async function stageCsv(
  * into the temporary table `${table}_raw` with `rec`, the record number.
  */
 export async function loadRawCsv(conn: DuckDBConnection, file: { bytes: Uint8Array; scan: CsvScan }, table: string): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pipelens-'));
+  mkdirSync(stagingDir(conn), { recursive: true });
+  const dir = mkdtempSync(join(stagingDir(conn), 'upload-'));
   try {
     const path = join(dir, 'file.csv');
     writeFileSync(path, file.bytes);

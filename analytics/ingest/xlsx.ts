@@ -1,12 +1,13 @@
-import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
 import type { Problem } from '../errors';
+import { MAX_CELL_BYTES, MAX_SHARED_STRINGS } from './limits';
+import { inflateEntry, listZip as listEntries, ZipError, type ZipEntry } from './zip';
 
 /**
  * XLSX → CSV, so that a workbook goes through the same CSV ingest as any export.
  *
  * An XLSX is a ZIP of XML parts (ECMA-376 / ISO 29500). Only the parts needed are
- * inflated (fflate), each bounded by its declared size and by the limits below, and read
+ * inflated (zip.ts: sizes and CRC-32 checked), each bounded by the limits below, and read
  * with saxes, a strict streaming XML parser that expands no DTD entities. The CSV is the
  * chosen sheet's cells as Excel shows them, minus locale formatting:
  * - header = the first row with a value; data rows are padded to the header's width
@@ -51,12 +52,18 @@ export interface XlsxOptions {
   maxSheetBytes?: number;
   /** The most CSV written (a few cells repeating a long shared string expand a lot). */
   maxCsvBytes?: number;
+  /** The longest shared string or cell text, in characters. */
+  maxCellChars?: number;
+  /** The most strings in the shared-string table. */
+  maxSharedStrings?: number;
 }
 
 export const XLSX_LIMITS = {
   maxUnzippedBytes: 2 * 1024 ** 3,
   maxSheetBytes: 1024 ** 3,
   maxCsvBytes: 2 * 1024 ** 3,
+  maxCellChars: MAX_CELL_BYTES,
+  maxSharedStrings: MAX_SHARED_STRINGS,
   /** workbook, relationships, styles: small in any real file */
   maxOtherPartBytes: 64 * 1024 ** 2
 };
@@ -124,30 +131,24 @@ export function xlsxToCsv(bytes: Uint8Array, opts: XlsxOptions = {}): Uint8Array
   const stylesPath = rels.find((r) => r.type.endsWith('/styles'))?.target;
   const stringsPath = rels.find((r) => r.type.endsWith('/sharedStrings'))?.target;
   const dateKinds = stylesPath && zip.has(stylesPath) ? parseStyles(zip.read(stylesPath)) : [];
-  const strings = stringsPath && zip.has(stringsPath) ? parseSharedStrings(zip.read(stringsPath, limits.maxSheetBytes)) : [];
+  const strings = stringsPath && zip.has(stringsPath) ? parseSharedStrings(zip.read(stringsPath, limits.maxSheetBytes), limits) : [];
 
-  const csv = sheetToCsv(zip.read(sheetPath, limits.maxSheetBytes), { strings, dateKinds, date1904: workbook.date1904, maxCsvBytes: limits.maxCsvBytes });
+  const csv = sheetToCsv(zip.read(sheetPath, limits.maxSheetBytes), {
+    strings,
+    dateKinds,
+    date1904: workbook.date1904,
+    maxCsvBytes: limits.maxCsvBytes,
+    maxCellChars: limits.maxCellChars
+  });
   if (!csv) throw new XlsxError('empty', `sheet "${sheet.name}" is empty`);
   return csv;
 }
 
 // ---------------------------------------------------------------- ZIP parts
 
-interface ZipEntry {
-  name: string;
-  size: number;
-}
-
-/** Entries by lower-cased name (OPC part names are case-insensitive); nothing is inflated. */
+/** Entries by lower-cased name (OPC part names are case-insensitive; listZip refuses a name twice); nothing is inflated. */
 function listZip(bytes: Uint8Array): Map<string, ZipEntry> {
-  const entries = new Map<string, ZipEntry>();
-  unzipSync(bytes, {
-    filter: (f) => {
-      entries.set(f.name.toLowerCase(), { name: f.name, size: f.originalSize });
-      return false;
-    }
-  });
-  return entries;
+  return new Map(listEntries(bytes).map((e) => [e.name.toLowerCase(), e]));
 }
 
 class PartReader {
@@ -162,7 +163,7 @@ class PartReader {
     return this.entries.has(path.toLowerCase());
   }
 
-  /** Inflates one part; fflate writes at most the declared size, which is checked first. */
+  /** Inflates one part; inflateEntry stops past the declared size, which is checked first. */
   read(path: string, max = this.limits.maxOtherPartBytes): Uint8Array {
     const entry = this.entries.get(path.toLowerCase())!;
     if (entry.size > max) throw new XlsxError('too-large', `${entry.name} inflates to ${entry.size} bytes, more than the ${max} allowed`);
@@ -170,14 +171,12 @@ class PartReader {
     if (this.inflated > this.limits.maxUnzippedBytes) {
       throw new XlsxError('too-large', `workbook inflates to more than the ${this.limits.maxUnzippedBytes} bytes allowed`);
     }
-    let out: Uint8Array | undefined;
     try {
-      out = unzipSync(this.bytes, { filter: (f) => f.name === entry.name })[entry.name];
+      return inflateEntry(this.bytes, entry);
     } catch (err) {
-      throw new XlsxError('corrupt', `unreadable XLSX (${entry.name}: ${(err as Error).message})`);
+      if (err instanceof ZipError) throw new XlsxError('corrupt', `unreadable XLSX (${err.message})`);
+      throw err;
     }
-    if (!out) throw new XlsxError('corrupt', `unreadable XLSX (${entry.name} missing)`);
-    return out;
   }
 }
 
@@ -218,8 +217,12 @@ interface XmlHandlers {
 
 const CHUNK = 1024 * 1024;
 
-/** Streams a part through saxes in slices (no string as large as the part); names lose their prefix. */
-function parseXml(bytes: Uint8Array, part: string, h: XmlHandlers): void {
+/**
+ * Streams a part through saxes in slices (no string as large as the part); names lose their prefix.
+ * saxes gathers a text whole before handing it over, so a run of bytes without "<" longer
+ * than a text of `maxTextChars` could be is refused before it is gathered.
+ */
+function parseXml(bytes: Uint8Array, part: string, h: XmlHandlers, maxTextChars = Infinity): void {
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
   const decoder = new TextDecoder(encoding);
   const parser = new SaxesParser({ position: false });
@@ -236,7 +239,15 @@ function parseXml(bytes: Uint8Array, part: string, h: XmlHandlers): void {
     parser.on('cdata', h.text);
   }
   try {
-    for (let i = 0; i < bytes.length; i += CHUNK) parser.write(decoder.decode(bytes.subarray(i, i + CHUNK), { stream: true }));
+    let run = 0;
+    for (let i = 0; i < bytes.length; i += CHUNK) {
+      const chunk = bytes.subarray(i, i + CHUNK);
+      const lt = chunk.lastIndexOf(0x3c);
+      run = lt < 0 ? run + chunk.length : chunk.length - 1 - lt;
+      // 8 bytes a character is more than any encoding or entity takes
+      if (run > 8 * maxTextChars) throw new XlsxError('too-large', `${part}: a text longer than ${cellLimit(maxTextChars)}`);
+      parser.write(decoder.decode(chunk, { stream: true }));
+    }
     parser.write(decoder.decode());
     parser.close();
   } catch (err) {
@@ -308,8 +319,12 @@ function pickSheet(sheets: SheetRef[], wanted: string | undefined): SheetRef {
   return found;
 }
 
-/** Strings of `<si>`: its `<t>` texts, rich-text runs joined, phonetic guides (`<rPh>`) left out. */
-function parseSharedStrings(bytes: Uint8Array): string[] {
+/**
+ * Strings of `<si>`: its `<t>` texts, rich-text runs joined, phonetic guides (`<rPh>`) left out.
+ * A string is at most `maxCellChars` long and the table at most `maxSharedStrings` long: a
+ * small workbook may hold one string of hundreds of megabytes, or millions of empty ones.
+ */
+function parseSharedStrings(bytes: Uint8Array, limits: { maxCellChars: number; maxSharedStrings: number }): string[] {
   const strings: string[] = [];
   let current = '';
   let inT = false;
@@ -321,14 +336,18 @@ function parseSharedStrings(bytes: Uint8Array): string[] {
       else if (name === 't') inT = rph === 0;
     },
     close(name) {
-      if (name === 'si') strings.push(unescapeOoxml(current));
-      else if (name === 'rPh') rph--;
+      if (name === 'si') {
+        if (strings.length >= limits.maxSharedStrings) throw new XlsxError('too-large', `more than ${limits.maxSharedStrings} shared strings (the most a workbook may hold)`);
+        strings.push(unescapeOoxml(current));
+      } else if (name === 'rPh') rph--;
       else if (name === 't') inT = false;
     },
     text(t) {
-      if (inT) current += t;
+      if (!inT) return;
+      current += t;
+      if (current.length > limits.maxCellChars) throw new XlsxError('too-large', `shared string ${strings.length} is longer than ${cellLimit(limits.maxCellChars)}`);
     }
-  });
+  }, limits.maxCellChars);
   return strings;
 }
 
@@ -430,6 +449,8 @@ function formatIsoDate(v: string, kind: DateKind): string {
   return kind === 'date' || (!m[2] && kind !== 'datetime') ? m[1] : `${m[1]} ${time}`;
 }
 
+const cellLimit = (chars: number) => `${chars} characters (the most a cell may hold)`;
+
 function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -484,6 +505,7 @@ interface SheetContext {
   dateKinds: DateKind[];
   date1904: boolean;
   maxCsvBytes: number;
+  maxCellChars: number;
 }
 
 /** The sheet's CSV, or null when it has no value at all. */
@@ -612,8 +634,10 @@ function sheetToCsv(bytes: Uint8Array, ctx: SheetContext): Uint8Array | null {
     text(t) {
       if (capture === 'v') value += t;
       else if (capture === 'is') inline += t;
+      else return;
+      if (value.length + inline.length > ctx.maxCellChars) throw new XlsxError('too-large', `row ${rowNum}, column ${col + 1}: a cell longer than ${cellLimit(ctx.maxCellChars)}`);
     }
-  });
+  }, ctx.maxCellChars);
   if (width < 0) return null;
   out.write('\n');
   return out.bytes();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../analytics/db';
 import { DEFAULT_SETTINGS, openWorkspace, readInputPaths } from '../../analytics';
-import { loadSettings } from '../../analytics/settings';
+import { checkSettings, loadSettings } from '../../analytics/settings';
 import { FIXTURES, tempDir } from '../helpers';
 
 describe('settings file', () => {
@@ -22,6 +22,12 @@ describe('settings file', () => {
     writeFileSync(join(dir, 'month.json'), '{"fiscal_year_start_month": 13}');
     expect(() => loadSettings(join(dir, 'month.json'))).toThrow('bad parameter fiscal_year_start_month');
     cleanup();
+  });
+
+  it('refuses upload limits that are not whole numbers above 0', () => {
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, max_rows: 0 })).toThrow('bad parameter max_rows');
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, max_inflated_bytes: -1 })).toThrow('bad parameter max_inflated_bytes');
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, ingest_timeout_seconds: 1.5 })).toThrow('bad parameter ingest_timeout_seconds');
   });
 
   it('applies stage settings to snapshots already loaded, without re-uploading', async () => {

@@ -6,7 +6,7 @@
  * workspace once.
  */
 import { zipSync } from 'fflate';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataLocations, MixedDataError, openWorkspaces, slugify, type Workspace, type Workspaces } from '../../analytics';
@@ -142,6 +142,28 @@ describe('workspaces', () => {
     }
     expect((await registry.list()).map((w) => w.slug)).toEqual(['default']);
   }, 60_000);
+
+  it('stages uploads in the data directory, and a restart removes what a process killed mid-upload left', async () => {
+    await registry.create('Acme');
+    await (await registry.open('acme')).ingest([opportunities([100, 200, 300])], { asOf: AS_OF });
+    const staging = join(dir, '.staging');
+    expect(readdirSync(staging)).toEqual([]); // used, and emptied once the upload is in
+    await registry.close();
+    // left by a killed process: a staged copy of an upload, and DuckDB's spill files beside two databases
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const stale = [join(staging, 'upload-killed'), join(dir, 'pipelens.duckdb.tmp'), join(dir, 'workspaces', 'acme', 'pipelens.duckdb.tmp')];
+    for (const folder of stale) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'file.csv'), 'x'.repeat(1000));
+      utimesSync(folder, hourAgo, hourAgo);
+    }
+    // staged by this process (an upload running): kept
+    mkdirSync(join(staging, 'upload-running'));
+    registry = await openWorkspaces(dataLocations({ data: dir }, {}));
+    await registry.start();
+    for (const folder of stale) expect(existsSync(folder)).toBe(false);
+    expect(readdirSync(staging)).toEqual(['upload-running']);
+  });
 
   it('leaves no workspace behind when a restore fails', async () => {
     await expect(registry.restore('newone', join(dir, 'no-such-backup'))).rejects.toThrow('has no manifest.json');

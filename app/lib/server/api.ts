@@ -32,7 +32,8 @@ export interface ApiDeps {
   authRequired?: () => boolean;
 }
 
-type Env = { Variables: { principal: Principal; ws: Workspace; actor: Actor } };
+/** `signal`: when to give up on an upload's work (the route's untilStopped); without it, the request's own. */
+type Env = { Bindings: { signal?: AbortSignal } | undefined; Variables: { principal: Principal; ws: Workspace; actor: Actor } };
 
 /**
  * The HTTP API under /api (DESIGN.md "Contracts"). Every workspace's endpoints answer at
@@ -259,6 +260,7 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
         format: c.req.query('format') ?? fields.format ?? (mapping ? 'mapped' : undefined),
         mapping,
         force: ['1', 'true'].includes(c.req.query('force') ?? fields.force ?? ''),
+        signal: c.env?.signal ?? c.req.raw.signal,
         actor: c.get('actor'),
         visible: (slug) => actorIn(c.get('principal'), slug) !== null
       });
@@ -280,7 +282,8 @@ export function createApi({ workspaces, authRequired = signInRequired }: ApiDeps
     w.post('/mappings/inspect', need('uploader'), uploadLimit, async (c) => {
       const { files, fields } = await readUpload(c);
       const file = c.req.query('file') ?? fields.file;
-      return c.json(await c.get('ws').inspectUpload(files, mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null, file || undefined));
+      const mapping = mappingParam(c.req.query('mapping') ?? fields.mapping) ?? null;
+      return c.json(await c.get('ws').inspectUpload(files, mapping, file || undefined, c.env?.signal ?? c.req.raw.signal));
     });
 
     w.get('/metrics/:name', need('viewer'), async (c) => {

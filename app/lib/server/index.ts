@@ -39,6 +39,7 @@ export {
 } from '../../../analytics';
 export { signInRequired, workspaces } from './registry';
 export { createApi } from './api';
+export { untilStopped } from './stop';
 export { crossSiteWrite, hostAllowed, oversizedForm, safeNext, SESSION_COOKIE, statusOf, workspaceOfPath } from './edge';
 export { engineError, metric, onePipelineAtATime, pageWorkspace, reportPage, snapshotId, type ReportPage } from './page-data';
 export { pageChart, renderChart } from './render-chart';

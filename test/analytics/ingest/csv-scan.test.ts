@@ -47,7 +47,9 @@ describe('scanCsv', () => {
   });
 
   it('reports a record longer than DuckDB reads', () => {
-    const scan = scanCsv(`a,b\n1,"${'x'.repeat(9 * 1024 * 1024)}"\n2,3\n`);
+    // ten values within the 1 MB a value may hold, 9.5 MB together
+    const scan = scanCsv(`a,b,c,d,e,f,g,h,i,j\n${Array(10).fill('x'.repeat(950_000)).join(',')}\n${'1,'.repeat(9)}1\n`);
     expect(scan.problems).toEqual([{ line: 2, column: null, reason: 'record longer than 8 MB' }]);
+    expect(scan.limit).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import type { Database } from '../../../analytics/db';
 import { RejectedFileError, UploadTooLargeError } from '../../../analytics/errors';
 import { ingest } from '../../../analytics/ingest/ingest';
 import { expandInputs, type InputFile } from '../../../analytics/ingest/inputs';
+import { uploadLimits } from '../../../analytics/ingest/limits';
 import { DEFAULT_SETTINGS } from '../../../analytics/settings';
 import { FIXTURES, SHARED_DATA, diskDb, dumpTables, ingestPaths } from '../../helpers';
 
@@ -115,7 +116,7 @@ describe('rejected uploads', () => {
 
   it('refuses a ZIP that would expand past the limit before inflating it', () => {
     const zip = zipSync({ 'Opportunity.csv': enc(`${HEADER}\n${GOOD_ROW.repeat(1)}\n${'x'.repeat(5000)}`) });
-    expect(() => expandInputs([{ name: 'export.zip', bytes: zip }], 1000)).toThrow(UploadTooLargeError);
+    expect(() => expandInputs([{ name: 'export.zip', bytes: zip }], uploadLimits(undefined, { inflatedBytes: 1000 }))).toThrow(UploadTooLargeError);
   });
 
   it('reads a ZIP as downloaded: entries by base name, folders and hidden files skipped', () => {

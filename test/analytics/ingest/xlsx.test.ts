@@ -274,6 +274,31 @@ describe('errors, each a reason for { file, line: null, column: null }', () => {
     expect(xlsxError(bomb, { maxUnzippedBytes: 4 * 1024 * 1024 }).reason).toMatch(/^workbook inflates to more than/);
   });
 
+  it('a shared string or a cell longer than a cell may hold, or too many shared strings, is refused', () => {
+    const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    const cell = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>';
+    const long = book(cell, { 'xl/sharedStrings.xml': `<sst ${ns}><si><t>${'x'.repeat(2000)}</t></si></sst>` });
+    expect(xlsxError(long, { maxCellChars: 1000 }).reason).toBe('shared string 0 is longer than 1000 characters (the most a cell may hold)');
+    // a text far past the limit is refused before saxes gathers it whole (a 206 KB workbook once held one of 200 MB)
+    const huge = book(cell, { 'xl/sharedStrings.xml': `<sst ${ns}><si><t>${'x'.repeat(3 * 1024 * 1024)}</t></si></sst>` });
+    expect(xlsxError(huge, { maxCellChars: 100_000 }).reason).toBe('sharedStrings: a text longer than 100000 characters (the most a cell may hold)');
+    const inline = book(`<row r="3"><c r="B3" t="inlineStr"><is><t>${'y'.repeat(2000)}</t></is></c></row>`);
+    expect(xlsxError(inline, { maxCellChars: 1000 }).reason).toBe('row 3, column 2: a cell longer than 1000 characters (the most a cell may hold)');
+    const many = book(cell, { 'xl/sharedStrings.xml': `<sst ${ns}>${'<si><t>a</t></si>'.repeat(11)}</sst>` });
+    const err = xlsxError(many, { maxSharedStrings: 10 });
+    expect([err.kind, err.reason]).toEqual(['too-large', 'more than 10 shared strings (the most a workbook may hold)']);
+    expect(text(xlsxToCsv(many, { maxSharedStrings: 11 }))).toBe('a\n');
+  });
+
+  it('a part whose bytes fail its CRC-32 is refused as damaged', () => {
+    const workbook = book('<row r="1"><c r="A1" t="inlineStr"><is><t>Amount 5000</t></is></c></row>');
+    const altered = new Uint8Array(workbook);
+    // fflate stores nothing it cannot shrink: find the sheet's deflated bytes by its local header and flip one
+    const sheet = Buffer.from(altered).indexOf('xl/worksheets/sheet1.xml') + 'xl/worksheets/sheet1.xml'.length;
+    altered[sheet + 10] ^= 0x01;
+    expect(xlsxError(altered).reason).toMatch(/^unreadable XLSX \(xl\/worksheets\/sheet1\.xml/);
+  });
+
   it('a sheet whose CSV would pass the limit (one long shared string in many cells)', () => {
     const long = 'x'.repeat(64 * 1024);
     const cells = Array.from({ length: 64 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>0</v></c></row>`).join('');

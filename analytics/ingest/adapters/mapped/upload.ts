@@ -5,6 +5,7 @@ import { stageAsText } from './index';
 import { scanCsv } from '../../csv-scan';
 import { toUtf8 } from '../../decode';
 import { expandInputs, type InputFile } from '../../inputs';
+import { uploadLimits, withinTimeLimit, type UploadLimits } from '../../limits';
 import { deriveMappedStages, mappedAsOf, previewMapped, proposeMapping, type Mapping, type PreviewRow, type RawSource } from './mapping';
 import { DEAL_FIELDS } from './format';
 import { rawHeaders, typeSection } from './typed';
@@ -43,6 +44,10 @@ export interface InspectOptions {
   limit?: number;
   /** the day that bounds dates the snapshot may be dated by (default: now) */
   now?: Date;
+  /** the upload's limits (limits.ts; default the default settings') */
+  limits?: UploadLimits;
+  /** stops the inspection when it aborts (the client went away) */
+  signal?: AbortSignal;
 }
 
 const SAMPLE_ROWS = 200;
@@ -55,13 +60,19 @@ const isCsv = (name: string) => /\.(csv|txt)$/i.test(name);
  * live in temporary tables of one connection.
  */
 export async function inspectUpload(db: Database, uploads: InputFile[], mapping: Mapping | null = null, opts: InspectOptions = {}): Promise<UploadInspection> {
-  const csvs = expandInputs(uploads).filter((f) => isCsv(f.name));
+  const limits = opts.limits ?? uploadLimits();
+  return withinTimeLimit(limits, opts.signal, (signal) => inspect(db, uploads, mapping, { ...opts, limits, signal }));
+}
+
+async function inspect(db: Database, uploads: InputFile[], mapping: Mapping | null, opts: InspectOptions & { limits: UploadLimits; signal: AbortSignal }): Promise<UploadInspection> {
+  const csvs = expandInputs(uploads, opts.limits).filter((f) => isCsv(f.name));
   const named = opts.file ? csvs.find((f) => f.name === opts.file) : undefined;
   if (opts.file && !named) throw new RejectedFileError([{ file: opts.file, line: null, column: null, reason: `no CSV of that name in the upload (${csvs.map((f) => f.name).join(', ') || 'none'})` }]);
   const file = named ?? likeliestDeals(csvs);
   if (!file) throw new RejectedFileError([{ file: uploads.map((u) => u.name).join(', ') || '(upload)', line: null, column: null, reason: 'no CSV or spreadsheet to map' }]);
   const body = toUtf8(file.bytes).utf8;
-  const scan = scanCsv(body);
+  const scan = scanCsv(body, undefined, undefined, opts.limits);
+  if (scan.limit) throw new RejectedFileError([{ file: file.name, ...scan.limit }]);
   if (scan.problems.length) throw new RejectedFileError(scan.problems.map((p) => ({ file: file.name, ...p })));
   return db.exclusive(async (conn) => {
     const staged = await stageAsText(conn, { name: file.name, bytes: body, scan }, { object: 'MappedDeals', signature: [], fields: [] }, 'stg_inspect');
@@ -81,7 +92,7 @@ export async function inspectUpload(db: Database, uploads: InputFile[], mapping:
       await conn.run('DROP TABLE IF EXISTS stg_inspect');
       await conn.run('DROP TABLE IF EXISTS map_inspect');
     }
-  });
+  }, opts.signal);
 }
 
 /** Of several CSVs, the one whose headers name a deal id and a stage, and most other deal fields; the first on a tie. */
