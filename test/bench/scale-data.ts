@@ -79,7 +79,7 @@ export async function generateScaleData(conn: DuckDBConnection, deals: number, w
     const [{ at }] = (await conn.runAndReadAll(`SELECT (${day} + INTERVAL 6 HOUR)::VARCHAR AS at`)).getRowObjectsJS() as { at: string }[];
     const position = await nextPosition(conn, at);
     await conn.run(
-      `INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]', true, $position)`,
+      `INSERT INTO snapshots VALUES ($id, 'salesforce', 'data-export', ${day} + INTERVAL 6 HOUR, 'explicit', now()::TIMESTAMP, 'bench-' || $id, 'USD', true, '[]', '[]', '[]', true, $position, NULL)`,
       { id, position }
     );
     await conn.run(
