@@ -4,7 +4,7 @@
  * the engine knows about HTTP.
  */
 
-export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden';
+export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden' | 'storage-full';
 
 export interface Problem {
   file: string;
@@ -90,6 +90,18 @@ export class ForbiddenError extends EngineError {
   constructor(readonly needed: string) {
     super(`needs the ${needed} role`);
     this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * The database could not be written: the disk is full (or refuses writes). What was being
+ * written was rolled back; the original error is the cause.
+ */
+export class StorageFullError extends EngineError {
+  readonly kind = 'storage-full';
+  constructor(cause: unknown) {
+    super('the server could not write its data: its disk is full or not writable (nothing was saved); free some space and try again', { cause });
+    this.name = 'StorageFullError';
   }
 }
 

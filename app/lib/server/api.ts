@@ -9,6 +9,7 @@ import {
   MixedDataError,
   NotFoundError,
   OPEN_PRINCIPAL,
+  parseSnapshotId,
   RejectedFileError,
   qualityToCsv,
   toArrow,
@@ -257,8 +258,8 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
 }
 
 function snapshotId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id < 1) throw new NotFoundError(`snapshot ${raw}`);
+  const id = parseSnapshotId(raw);
+  if (id === null) throw new NotFoundError(`snapshot ${raw}`);
   return id;
 }
 

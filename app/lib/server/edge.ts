@@ -8,14 +8,15 @@ import { EngineError } from '../../../analytics';
 
 export const SESSION_COOKIE = 'pipelens_session';
 
-export const STATUS_OF: Record<ErrorKind, 400 | 403 | 404 | 409 | 413 | 415 | 422> = {
+export const STATUS_OF: Record<ErrorKind, 400 | 403 | 404 | 409 | 413 | 415 | 422 | 507> = {
   rejected: 422,
   unsupported: 415,
   'too-large': 413,
   'bad-parameter': 400,
   'not-found': 404,
   conflict: 409,
-  forbidden: 403
+  forbidden: 403,
+  'storage-full': 507
 };
 
 /** The status an engine error answers with; null for anything else (a logged 500). */

@@ -63,6 +63,10 @@ export async function inspectUpload(db: Database, uploads: InputFile[], mapping:
   const body = toUtf8(file.bytes).utf8;
   const scan = scanCsv(body);
   if (scan.problems.length) throw new RejectedFileError(scan.problems.map((p) => ({ file: file.name, ...p })));
+  if (!scan.records) {
+    const reason = scan.header.some((h) => h.trim()) ? 'the file has column names but no rows: there is nothing to map' : 'the file is empty';
+    throw new RejectedFileError([{ file: file.name, line: null, column: null, reason }]);
+  }
   return db.exclusive(async (conn) => {
     const staged = await stageAsText(conn, { name: file.name, bytes: body, scan }, { object: 'MappedDeals', signature: [], fields: [] }, 'stg_inspect');
     if (staged.problems.length) throw new RejectedFileError(staged.problems);
