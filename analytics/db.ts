@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { EngineError, StorageFullError } from './errors';
 import { migrate } from './storage/schema';
 
 export type Params = Record<string, DuckDBValue>;
@@ -99,6 +100,8 @@ async function createDatabase(path: string, migrations: Migrate, token: object, 
     stagingDirs.set(conn, staging);
     try {
       return await fn(conn);
+    } catch (err) {
+      throw storageError(err);
     } finally {
       conn.closeSync();
     }
@@ -150,7 +153,17 @@ export async function inTransaction<T>(conn: DuckDBConnection, fn: (conn: DuckDB
     await conn.run('COMMIT');
     return result;
   } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
+    // A failed write (a full disk) may have ended the transaction already, and ROLLBACK then
+    // fails with "no transaction is active": the first error is the one to report.
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw storageError(err);
   }
+}
+
+/** DuckDB's (and Node's) words for a disk that is full or refuses writes. */
+const DISK_FULL = /No space left on device|Could not write|ENOSPC|disk is full/i;
+
+/** A disk-full or write error as a StorageFullError (the edge answers 507); any other error as it is. */
+export function storageError(err: unknown): unknown {
+  return err instanceof Error && !(err instanceof EngineError) && DISK_FULL.test(err.message) ? new StorageFullError(err) : err;
 }

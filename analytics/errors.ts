@@ -4,7 +4,7 @@
  * the engine knows about HTTP.
  */
 
-export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden' | 'throttled' | 'unavailable';
+export type ErrorKind = 'rejected' | 'unsupported' | 'too-large' | 'bad-parameter' | 'not-found' | 'conflict' | 'forbidden' | 'throttled' | 'unavailable' | 'storage-full';
 
 export interface Problem {
   file: string;
@@ -109,6 +109,18 @@ export class TooManyAttemptsError extends EngineError {
   constructor(readonly retryAfterSeconds: number) {
     super(`too many failed attempts: try again in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? 's' : ''}`);
     this.name = 'TooManyAttemptsError';
+  }
+}
+
+/**
+ * The database could not be written: the disk is full (or refuses writes). What was being
+ * written was rolled back; the original error is the cause.
+ */
+export class StorageFullError extends EngineError {
+  readonly kind = 'storage-full';
+  constructor(cause: unknown) {
+    super('the server could not write its data: its disk is full or not writable (nothing was saved); free some space and try again', { cause });
+    this.name = 'StorageFullError';
   }
 }
 

@@ -27,6 +27,7 @@ export {
   NotFoundError,
   RejectedFileError,
   TooManyAttemptsError,
+  StorageFullError,
   UnknownMetricError,
   UploadTooLargeError,
   type ErrorKind,
@@ -55,7 +56,8 @@ export type { Row } from './db';
 export { OVERVIEW_NOTES } from './metrics/overview';
 export type { StageVisits, VisitFilters } from './metrics/visit-durations';
 export type { FilterOptions } from './filter-options';
-export type { SnapshotSummary } from './storage/snapshots';
+export { parseSnapshotId, type SnapshotSummary } from './storage/snapshots';
+export { FIRST_DATE, isCalendarDate, LAST_DATE, MAX_NUMBER } from './value-range';
 export type { QualityCheck, Severity } from './quality/checks';
 export type { Caveat } from './quality/guards';
 export type { IngestResult, UploadSource } from './ingest/ingest';

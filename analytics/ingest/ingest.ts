@@ -21,6 +21,7 @@ import { MAX_EXAMPLES, type IngestFacts, type QualityCheck } from '../quality/ch
 import { checkAndStore, qualityOf } from '../quality/store';
 import { FORGET_LEDGER_FROM_SQL, ledgerRows } from '../metrics/forecast-ledger';
 import { stageCsv } from './stage-csv';
+import { FIRST_DATE, LAST_DATE, parseInstant } from '../value-range';
 
 export interface IngestOptions {
   /** Explicit snapshot time (ISO); else the export's latest modification; else now. */
@@ -320,8 +321,8 @@ export function stripReportFooter(bytes: Uint8Array): Uint8Array {
 }
 
 function parseAsOf(value: string): Date {
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || value.length <= 10 ? value : `${value}Z`);
-  if (Number.isNaN(d.getTime())) throw new BadParameterError('as_of', 'an ISO date or timestamp');
+  const d = parseInstant(value);
+  if (!d) throw new BadParameterError('as_of', `an ISO date or timestamp from ${FIRST_DATE} to ${LAST_DATE} (2026-11-20, 2026-11-20T08:00:00Z)`);
   return d;
 }
 

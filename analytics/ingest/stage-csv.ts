@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors';
 import { queryRows, stagingDir } from '../db';
-import { KIND_LABEL, mapHeader, parseExpression, type ObjectSpec } from './fields';
+import { KIND_LABEL, mapHeader, parseExpression, type FieldSpec, type ObjectSpec } from './fields';
+import { isRanged, outOfRangeSql, RANGE_REASON } from '../value-range';
 import { MAX_RECORD_BYTES, type CsvScan } from './csv-scan';
 
 export interface StagedFile {
@@ -17,8 +18,9 @@ export interface StagedFile {
 /**
  * Loads one scanned CSV into the temporary table `table`, one typed column per field
  * of `spec` plus `rec` (record number, 1-based) and `line` (physical line), and lists
- * every value that does not parse. DuckDB reads the UTF-8 bytes; column names in the SQL are
- * positions (c0, c1…) and names from `spec`, never the file's own headers.
+ * every value that does not parse or lies outside the accepted range (value-range.ts).
+ * DuckDB reads the UTF-8 bytes; column names in the SQL are positions (c0, c1…) and
+ * names from `spec`, never the file's own headers.
  */
 export async function stageCsv(
   conn: DuckDBConnection,
@@ -54,26 +56,34 @@ export async function stageCsv(
 
   const typedFields = spec.fields.filter((f) => isTyped(f.kind) && present.has(f.name));
   const requiredFields = spec.fields.filter((f) => f.required);
+  // a value that does not parse, or parses to one no CRM produces (value-range.ts)
+  const unreadable = (f: FieldSpec) => {
+    const col = `"${f.name}"`;
+    return isRanged(f.kind) ? `(${col} IS NULL OR ${outOfRangeSql(f.kind, col)})` : `${col} IS NULL`;
+  };
   const checks = [
     ...typedFields.map(
-      (f) => `SELECT rec, '${f.name}' AS field, "${f.name}__raw" AS raw FROM ${table} WHERE "${f.name}__raw" IS NOT NULL AND "${f.name}" IS NULL`
+      (f) => `SELECT rec, '${f.name}' AS field, "${f.name}__raw" AS raw, "${f.name}" IS NOT NULL AS parsed FROM ${table} WHERE "${f.name}__raw" IS NOT NULL AND ${unreadable(f)}`
     ),
     ...requiredFields.map(
-      (f) => `SELECT rec, '${f.name}' AS field, NULL AS raw FROM ${table} WHERE "${f.name}" IS NULL${isTyped(f.kind) ? ` AND "${f.name}__raw" IS NULL` : ''}`
+      (f) => `SELECT rec, '${f.name}' AS field, NULL AS raw, false AS parsed FROM ${table} WHERE "${f.name}" IS NULL${isTyped(f.kind) ? ` AND "${f.name}__raw" IS NULL` : ''}`
     )
   ];
   if (checks.length) {
-    const bad = await queryRows<{ rec: number; field: string; raw: string }>(
+    const bad = await queryRows<{ rec: number; field: string; raw: string; parsed: boolean }>(
       conn,
       `SELECT * FROM (${checks.join(' UNION ALL ')}) ORDER BY rec, field LIMIT ${maxProblems}`
     );
     const kinds = new Map(spec.fields.map((f) => [f.name, f.kind]));
     for (const b of bad) {
+      const kind = kinds.get(b.field)!;
+      const value = b.raw == null ? '' : JSON.stringify(truncate(b.raw));
       problems.push({
         file: name,
         line: scan.recordLines[b.rec - 1],
         column: scan.header[positions.get(b.field)!],
-        reason: b.raw == null ? 'empty value in a required column' : `not a ${KIND_LABEL[kinds.get(b.field)!]}: ${JSON.stringify(truncate(b.raw))}`
+        reason:
+          b.raw == null ? 'empty value in a required column' : b.parsed && isRanged(kind) ? `out of range, not ${RANGE_REASON[kind]}: ${value}` : `not a ${KIND_LABEL[kind]}: ${value}`
       });
     }
   }

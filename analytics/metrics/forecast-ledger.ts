@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../db';
 import { fiscalQuarterOf, parseFiscalQuarter, shiftQuarter } from '../fiscal';
 import type { Settings } from '../settings';
+import { FIRST_DATE, LAST_DATE } from '../value-range';
 import { buildForecastSql, type ForecastRow } from './forecast-sql';
 import type { Filters } from './metric';
 
@@ -84,19 +85,25 @@ export async function forecastsUpTo(db: Database, settings: Settings, f: Filters
 const ZERO = { closed_won: 0, commit: 0, best_case: 0, pipeline: 0, omitted: 0, commit_forecast: 0, best_case_forecast: 0, open_pipeline: 0, weighted: 0, calibrated: 0 };
 
 /**
- * The forecast metric's rows for one snapshot from its ledger entry: every quarter from
- * the period's start (else the first quarter with a close date) to its end (else the
- * last), quarters without a deal at zero, as the plain query gives them.
+ * The forecast metric's rows for one snapshot from its ledger entry, as the plain query
+ * gives them: every quarter from the period's start (else the first close date) to its
+ * end (else the last), within the dates ingest accepts, at zero where no deal closes,
+ * plus the quarter of every deal (even one outside those dates, from an older database).
  */
 export async function forecastFromLedger(db: Database, settings: Settings, f: Filters): Promise<ForecastRow[]> {
   const start = settings.fiscal_year_start_month;
   const rows = await ledgerRows(db, settings, f, 'one');
   const byQuarter = new Map(rows.map(({ quarter_key: _, snapshot_id: __, ...r }) => [r.quarter, r]));
-  const first = f.from ? fiscalQuarterOf(f.from, start) : rows.length ? parseFiscalQuarter(rows[0].quarter, start) : null;
-  const last = f.to ? fiscalQuarterOf(f.to, start) : rows.length ? parseFiscalQuarter(rows[rows.length - 1].quarter, start) : null;
-  if (!last) return [];
-  const quarters: string[] = [];
-  for (let q = first ?? last; q.from <= last.from; q = shiftQuarter(q, 1, start)) quarters.push(q.label);
-  if (!quarters.includes(last.label)) quarters.push(last.label);
-  return quarters.map((quarter) => byQuarter.get(quarter) ?? { quarter, ...ZERO });
+  const quarters = new Set<string>();
+  const first = f.from ?? (rows.length ? parseFiscalQuarter(rows[0].quarter, start)?.from : undefined);
+  const last = f.to ?? (rows.length ? parseFiscalQuarter(rows[rows.length - 1].quarter, start)?.to : undefined);
+  if (first && last) {
+    const from = first > FIRST_DATE ? first : FIRST_DATE;
+    const to = last < LAST_DATE ? last : LAST_DATE;
+    for (let q = fiscalQuarterOf(from, start); from <= to && q.from <= to; q = shiftQuarter(q, 1, start)) quarters.add(q.label);
+  }
+  for (const r of rows) quarters.add(r.quarter);
+  return [...quarters]
+    .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+    .map((quarter) => byQuarter.get(quarter) ?? { quarter, ...ZERO });
 }

@@ -1,5 +1,6 @@
 import { listValue } from '@duckdb/node-api';
 import type { Settings } from '../settings';
+import { FIRST_DATE, LAST_DATE } from '../value-range';
 import type { Filters } from './metric';
 import { DEAL_FILTER, fiscalQuarterKeySql, fiscalQuarterLabelSql, dealFilterParams, fiscalQuarterSql, fiscalShift, grouping, inPeriod, periodParams } from './sql';
 
@@ -78,16 +79,24 @@ export function buildForecastSql(f: Filters, settings: Settings, opts: { everySn
         : g.column
         ? `SELECT ${quarter} AS quarter, ${g.label} AS "${g.column}", ${figures}
            FROM d GROUP BY ${quarter}, ${g.key} ORDER BY quarter, "${g.column}"`
-        : `, quarters AS (
+        : `, span AS (
+             -- every quarter from the first to the last is a row (gaps as 0), within the dates ingest accepts (an older
+             -- database's year 10000 would make thousands); a deal outside them still gets its own quarter's
+             -- (greatest and least skip a NULL: with no deal and an open end there is no span at all)
+             SELECT CASE WHEN coalesce($from::DATE, min(close_date)) IS NOT NULL THEN greatest(coalesce($from::DATE, min(close_date)), DATE '${FIRST_DATE}') END AS first,
+                    CASE WHEN coalesce($to::DATE, max(close_date)) IS NOT NULL THEN least(coalesce($to::DATE, max(close_date)), DATE '${LAST_DATE}') END AS last
+             FROM d
+           ),
+           quarters AS (
              SELECT DISTINCT ${fiscalQuarterSql('m')} AS quarter
-             FROM (SELECT unnest(generate_series(coalesce($from::DATE, (SELECT min(close_date) FROM d)),
-                                                 coalesce($to::DATE, (SELECT max(close_date) FROM d)), INTERVAL 1 MONTH)) AS m
-                   UNION ALL SELECT coalesce($to::DATE, (SELECT max(close_date) FROM d))) AS months
+             FROM (SELECT unnest(generate_series(first, last, INTERVAL 1 MONTH)) AS m FROM span
+                   UNION ALL SELECT last FROM span WHERE last >= first
+                   UNION ALL SELECT close_date FROM d) AS months
              WHERE m IS NOT NULL
            )
            SELECT q.quarter, ${figures}
            FROM quarters q LEFT JOIN d ON ${quarter} = q.quarter
-           GROUP BY q.quarter ORDER BY q.quarter`
+           GROUP BY q.quarter ORDER BY length(q.quarter), q.quarter`
     }`;
   return {
     sql,

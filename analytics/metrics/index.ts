@@ -2,7 +2,8 @@ import type { Database, Row } from '../db';
 import { BadParameterError, UnknownMetricError } from '../errors';
 import { parseFiscalQuarter } from '../fiscal';
 import type { Settings } from '../settings';
-import { resolveSnapshotId } from '../storage/snapshots';
+import { parseSnapshotId, resolveSnapshotId } from '../storage/snapshots';
+import { isCalendarDate } from '../value-range';
 import { guardRows, type Caveat } from '../quality/guards';
 import { DEAL_CHECK_WHERE, isDealCheck } from '../quality/checks';
 import { qualityOf } from '../quality/store';
@@ -60,7 +61,6 @@ export function isMetricName(name: string): name is MetricName {
 
 const FILTER_NAMES: FilterName[] = ['from', 'to', 'period', 'owner', 'lead_source', 'type', 'pipeline', 'by', 'base', 'stage', 'reached', 'furthest', 'check', 'reason', 'limit', 'status', 'forecast_category', 'date_field', 'bucket'];
 const RESERVED = new Set(['snapshot', 'format']);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface MetricResult<R = Row> {
   metric: string;
@@ -135,7 +135,7 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
   for (const key of ['from', 'to'] as const) {
     const v = params[key];
     if (v === undefined) continue;
-    if (!DATE.test(v) || Number.isNaN(Date.parse(v))) throw new BadParameterError(key, 'a date YYYY-MM-DD');
+    if (!isCalendarDate(v)) throw new BadParameterError(key, 'a date YYYY-MM-DD the calendar has');
     filters[key] = v;
   }
   if (params.period !== undefined) {
@@ -168,8 +168,8 @@ function parseFilters(params: Record<string, string | undefined>, snapshot: numb
     filters.limit = limit;
   }
   if (params.base !== undefined) {
-    const base = Number(params.base);
-    if (!Number.isInteger(base) || base < 1) throw new BadParameterError('base', 'a snapshot id');
+    const base = parseSnapshotId(params.base);
+    if (base === null) throw new BadParameterError('base', 'a snapshot id');
     filters.base = base;
   }
   if (filters.from && filters.to && filters.from > filters.to) throw new BadParameterError('from', 'after to');

@@ -13,11 +13,19 @@ export interface PipelineChangeRow {
 export const BUCKETS = ['start', 'new', 'pulled_in', 'reopened', 'increased', 'decreased', 'pushed_out', 'won', 'lost', 'removed', 'end'] as const;
 
 /**
+ * A deal's amount in cents, as DECIMAL(38, 2): room for any amount ingest accepts and their
+ * sums; one that does not fit (an older database's NaN, infinity or 1e300) counts as 0, as a
+ * missing one does, rather than failing the comparison.
+ */
+const CENTS = (amount: string) => `coalesce(try_cast(round(${amount}, 2) AS DECIMAL(38, 2)), 0)`;
+
+/**
  * Every deal open in the period at A or at B falls in exactly one bucket. Amounts are
  * rounded to cents per deal before summing, in DECIMAL, so that
  * start + new + pulled_in + reopened + increased − decreased − pushed_out − won − lost − removed = end
  * holds to the cent. Filters apply to each snapshot's deals as they are there.
  */
+
 /** Every deal open in the period at A or B, with its bucket (shared with pipeline-change-deals). */
 export const BUCKETED_DEALS_SQL = `
   WITH a AS (SELECT * FROM deal_states d WHERE d.snapshot_id = $base AND ${DEAL_FILTER}),
@@ -31,8 +39,8 @@ export const BUCKETED_DEALS_SQL = `
            coalesce(NOT a.closed AND a.close_date BETWEEN $from::DATE AND $to::DATE, false) AS in_p_a,
            coalesce(NOT b.closed, false) AS open_b, coalesce(b.won, false) AS won_b, coalesce(b.closed AND NOT b.won, false) AS lost_b,
            coalesce(NOT b.closed AND b.close_date BETWEEN $from::DATE AND $to::DATE, false) AS in_p_b,
-           round(coalesce(a.amount_corporate, 0), 2)::DECIMAL(18, 2) AS amount_a,
-           round(coalesce(b.amount_corporate, 0), 2)::DECIMAL(18, 2) AS amount_b
+           ${CENTS('a.amount_corporate')} AS amount_a,
+           ${CENTS('b.amount_corporate')} AS amount_b
     FROM a FULL OUTER JOIN b ON a.deal_id = b.deal_id
   ),
   bucketed AS (

@@ -5,6 +5,8 @@
  * began in the period. Values travel as parameters; the filter SQL is the engine's.
  */
 import type { Database } from '../db';
+import { BadParameterError } from '../errors';
+import { isCalendarDate } from '../value-range';
 import type { Filters } from './metric';
 import { DEAL_FILTER, dealFilterParams, inPeriod, periodParams } from './sql';
 
@@ -30,6 +32,9 @@ export const VISIT_DURATIONS_SQL = `
   GROUP BY st.stage`;
 
 export async function visitDurations(db: Database, snapshot: number, f: VisitFilters): Promise<StageVisits[]> {
+  for (const key of ['from', 'to'] as const) {
+    if (f[key] !== undefined && !isCalendarDate(f[key])) throw new BadParameterError(key, 'a date YYYY-MM-DD the calendar has');
+  }
   const filters = { snapshot, ...f };
   const params = { snapshot, ...periodParams(filters), ...dealFilterParams(filters) };
   const rows = await db.query<{ stage: string; is_closed: boolean; days: number[] | null }>(VISIT_DURATIONS_SQL, params);

@@ -88,11 +88,16 @@ export async function resolveSnapshotId(db: Database, ref: string | number | und
     const [row] = await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots ORDER BY as_of DESC, snapshot_id DESC LIMIT 1`);
     return row?.id ?? null;
   }
-  const id = Number(ref);
-  // beyond a safe integer (1e21) DuckDB cannot even bind it: no such snapshot either
-  const [row] = Number.isSafeInteger(id) ? await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots WHERE snapshot_id = $id`, { id }) : [];
+  const id = parseSnapshotId(ref);
+  const [row] = id === null ? [] : await db.query<{ id: number }>(`SELECT snapshot_id AS id FROM snapshots WHERE snapshot_id = $id`, { id });
   if (!row) throw new NotFoundError(`snapshot ${ref}`);
   return row.id;
+}
+
+/** A snapshot id written as one (digits, within the INTEGER column's range), else null: `1e21`, `-1`, `x`. */
+export function parseSnapshotId(ref: string | number): number | null {
+  const id = Number(ref);
+  return /^\d{1,10}$/.test(String(ref)) && id >= 1 && id <= 2 ** 31 - 1 ? id : null;
 }
 
 // deals, stage events, visits and leads are versions: what no snapshot holds any more goes after (dropOrphanRows)

@@ -124,3 +124,32 @@ describe('formatDay', () => {
     expect(formatDay('2026-09-28T23:30:00Z', 'en-US')).toBe('Sep 28');
   });
 });
+
+describe('values a database may hold, whatever ingest allows now', () => {
+  it('writes a currency code Intl does not take as it is, before the number', () => {
+    expect(formatAmount(1500, 'EURO', 'en-US')).toEqual({ text: 'EURO 1.5K', title: 'EURO 1,500' });
+    expect(formatAmount(1500, '$', 'en-US')).toEqual({ text: '$ 1.5K', title: '$ 1,500' });
+  });
+
+  it('writes numbers from 10^18 in scientific notation, and keeps infinities and NaN as –', () => {
+    expect(formatAmount(1e300, 'USD', 'en-US')).toEqual({ text: `USD${NBSP}1E300`, title: `USD${NBSP}1E300` });
+    expect(formatAmount(-2e20, null, 'en-US')).toEqual({ text: '-2E20', title: '-2E20' });
+    expect(formatNumber(1e15, 'en-US')).toBe('1,000,000,000,000,000');
+    expect(formatPercent(1e18, 'en-US')).toBe('1E20%');
+    expect([Infinity, -Infinity, NaN].map((v) => formatNumber(v, 'en-US'))).toEqual(['–', '–', '–']);
+    expect(formatAmount(Infinity, 'USD', 'en-US')).toEqual({ text: '–', title: '' });
+  });
+
+  it('shows a date JavaScript cannot hold as written, and one it can in any year', () => {
+    expect(formatDate('300000-01-01', 'en-US')).toBe('300000-01-01');
+    expect(formatDateTime('300000-01-01T00:00:00Z', 'en-US')).toBe('300000-01-01T00:00:00Z');
+    expect(formatDateRange('2026-01-01', '300000-01-01', 'en-US')).toBe('Jan 1, 2026 – 300000-01-01');
+    expect(formatDate('10000-01-01', 'en-US')).toBe('Jan 1, 10000');
+    expect(formatDate(new Date(Number.NaN), 'en-US')).toBe('–');
+  });
+
+  it('falls back to the default locale for one Intl does not take', () => {
+    expect(formatNumber(1234.5, 'xx-INVALID-!!')).toBe('1,234.5');
+    expect(formatDate('2026-10-28', 'xx-INVALID-!!')).toBe('Oct 28, 2026');
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The filter bar's options and the durations page's raw visits on the HubSpot fixture
  * (two pipelines, test/fixtures/README.md `hubspot/`) and the Salesforce pipeline
- * fixture (one pipeline, 'default').
+ * fixture (one pipeline, 'default'); page URLs holding impossible dates or snapshot ids answer
+ * 4xx, not 500.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,5 +77,50 @@ describe('engine errors on a page', () => {
     expect(statusOfThrown(() => engineError(new BadParameterError('period', 'a fiscal quarter')))).toBe(400);
     expect(statusOfThrown(() => engineError(new MixedDataError('another CRM', null)))).toBe(409);
     expect(statusOfThrown(() => engineError(new Error('boom')))).toBeUndefined();
+  });
+});
+
+describe('impossible values in page URLs', () => {
+  type Load = { load: (event: unknown) => Promise<unknown> };
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await openWorkspace(':memory:');
+    await ws.ingest(readInputPaths([join(FIXTURES, 'pipeline', 'a')]), { asOf: '2024-06-30T12:00:00Z' });
+    await ws.ingest(readInputPaths([join(FIXTURES, 'pipeline', 'b')]), { asOf: '2024-07-31T12:00:00Z' });
+  });
+  afterAll(() => ws.close());
+
+  /** The status a page's load() answers for `path` (200 when it loads). */
+  async function statusOf(path: string, module: () => Promise<unknown>): Promise<number> {
+    const url = new URL(`http://localhost${path}`);
+    const { load } = (await module()) as Load;
+    try {
+      await load({
+        url,
+        request: new Request(url),
+        locals: { principal: null, workspace: { slug: 'default', ws, actor: { role: 'admin', name: 'test' } } },
+        parent: async () => ({ locale: 'en-US', snapshots: (await ws.snapshots()).map((s) => ({ snapshot_id: s.snapshot_id, as_of: s.as_of })) }),
+        params: {}
+      });
+      return 200;
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status === undefined) throw err;
+      return status;
+    }
+  }
+
+  it.each([
+    ['/forecast?from=2024-02-31', 400, () => import('../../app/routes/forecast/+page.server')],
+    ['/durations?from=2024-02-31&to=2024-06-30', 400, () => import('../../app/routes/durations/+page.server')],
+    ['/deals?to=2023-02-29', 400, () => import('../../app/routes/deals/+page.server')],
+    ['/win-rates?from=2024-04-31', 400, () => import('../../app/routes/win-rates/+page.server')],
+    ['/funnel?snapshot=1e21', 404, () => import('../../app/routes/funnel/+page.server')],
+    ['/trends?snapshot=1e21', 404, () => import('../../app/routes/trends/+page.server')],
+    ['/?snapshot=1e21', 404, () => import('../../app/routes/+page.server')],
+    ['/snapshots/changes?bucket=start&base=1e21', 400, () => import('../../app/routes/snapshots/changes/+page.server')],
+    ['/forecast?from=2024-02-29&to=2024-03-31', 200, () => import('../../app/routes/forecast/+page.server')]
+  ])('%s answers %i', async (path, status, module) => {
+    expect(await statusOf(path, module)).toBe(status);
   });
 });

@@ -10,6 +10,7 @@ import {
   MixedDataError,
   NotFoundError,
   OPEN_PRINCIPAL,
+  parseSnapshotId,
   RejectedFileError,
   qualityToCsv,
   ROLES,
@@ -316,8 +317,8 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
 
 /** A snapshot id in a path: digits within DuckDB's INTEGER (`1e21` is a bad parameter, not a crash). */
 function snapshotId(raw: string): number {
-  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!(id >= 1 && id <= 2 ** 31 - 1)) throw new BadParameterError('id', 'a snapshot id (a positive whole number)');
+  const id = parseSnapshotId(raw);
+  if (id === null) throw new BadParameterError('id', 'a snapshot id (a positive whole number)');
   return id;
 }
 

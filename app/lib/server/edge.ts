@@ -8,7 +8,7 @@ import { EngineError } from '../../../analytics';
 
 export const SESSION_COOKIE = 'pipelens_session';
 
-export const STATUS_OF: Record<ErrorKind, 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503> = {
+export const STATUS_OF: Record<ErrorKind, 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503 | 507> = {
   rejected: 422,
   unsupported: 415,
   'too-large': 413,
@@ -17,7 +17,8 @@ export const STATUS_OF: Record<ErrorKind, 400 | 403 | 404 | 409 | 413 | 415 | 42
   conflict: 409,
   forbidden: 403,
   throttled: 429,
-  unavailable: 503
+  unavailable: 503,
+  'storage-full': 507
 };
 
 /** Request bodies other than uploads (sign-in and settings forms, JSON) are at most this long. */

@@ -5,7 +5,7 @@
  */
 import { error, redirect } from '@sveltejs/kit';
 import { FILTER_KEYS, readFilters, type FilterKey, type PageFilters } from '$lib/filters';
-import { BadParameterError, NotFoundError, type FilterOptions, type MetricName, type MetricParams, type MetricResult, type MetricRows, type Workspace } from '../../../analytics';
+import { BadParameterError, isCalendarDate, NotFoundError, type FilterOptions, type MetricName, type MetricParams, type MetricResult, type MetricRows, type Workspace } from '../../../analytics';
 import { statusOf } from './edge';
 
 type Locals = App.Locals;
@@ -60,6 +60,10 @@ export interface ReportPage {
 export async function reportPage({ locals, url }: { locals: Locals; url: URL }, keys: readonly FilterKey[] = FILTER_KEYS): Promise<ReportPage> {
   const { ws } = pageWorkspace({ locals, url });
   const filters = readFilters(url, keys);
+  // checked before anything reads them (the durations page queries visits beside its metric)
+  for (const key of ['from', 'to'] as const) {
+    if (filters[key] !== undefined && !isCalendarDate(filters[key])) error(400, `bad parameter ${key}: a date YYYY-MM-DD the calendar has`);
+  }
   const id = await snapshotId(ws, filters.snapshot);
   const options = await ws.filterOptions(id);
   const pinned = (params: MetricParams): MetricParams => (id === null ? params : { ...params, snapshot: String(id) });

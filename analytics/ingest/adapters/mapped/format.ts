@@ -178,19 +178,23 @@ function readDetect(value: unknown, columns: Record<string, string | undefined>,
   return { headers: value.headers as string[] };
 }
 
-function readCondition(value: unknown, path: string, bad: Bad): Condition {
+/** How deep all / any / not may nest: far beyond any real rule, and short of what SQL and the stack take. */
+export const MAX_RULE_DEPTH = 20;
+
+function readCondition(value: unknown, path: string, bad: Bad, depth = 1): Condition {
   const fail = (reason: string) => (bad(path, reason), { all: [] } as Condition);
+  if (depth > MAX_RULE_DEPTH) return fail(`rules nest at most ${MAX_RULE_DEPTH} levels deep (all, any and not inside one another)`);
   if (!isObject(value)) return fail('a rule object');
   if ('all' in value || 'any' in value) {
     const k = 'all' in value ? 'all' : 'any';
     unknownKeys(value, [k], `${path}.`, bad);
     const list = value[k];
     if (!Array.isArray(list) || !list.length) return fail(`${k}: a non-empty list of rules`);
-    return { [k]: list.map((c, i) => readCondition(c, `${path}.${k}[${i}]`, bad)) } as Condition;
+    return { [k]: list.map((c, i) => readCondition(c, `${path}.${k}[${i}]`, bad, depth + 1)) } as Condition;
   }
   if ('not' in value) {
     unknownKeys(value, ['not'], `${path}.`, bad);
-    return { not: readCondition(value.not, `${path}.not`, bad) };
+    return { not: readCondition(value.not, `${path}.not`, bad, depth + 1) };
   }
   unknownKeys(value, ['column', 'equals', 'in', 'empty'], `${path}.`, bad);
   if (typeof value.column !== 'string' || !value.column) return fail('a rule needs a column (or all / any / not)');

@@ -3,13 +3,15 @@ import { listValue } from '@duckdb/node-api';
 import { queryRows } from '../../../db';
 import { MAX_PROBLEMS, type Problem } from '../../../errors';
 import { namedColumns, type DealField, type DealMapping, type Formats, type LeadField, type LeadMapping, type StageEntry } from './format';
+import { isRanged, outOfRangeSql, RANGE_REASON, type RangedKind } from '../../../value-range';
 import { conditionSql, KIND_REASON, quoteIdent, rawValue, resolveHeader, SqlParams, typedValue, type ValueKind } from './sql';
 
 /**
  * One mapped section (deals or leads) of a raw staged table → a temporary table with
  * one typed column per mapped field (and its raw text beside it, `<field>__raw`), plus
- * the values that did not parse. The raw table has VARCHAR columns named as the file's
- * headers and `rec`, the record number (1-based).
+ * the values that did not parse or lie outside the accepted range (value-range.ts). The
+ * raw table has VARCHAR columns named as the file's headers and `rec`, the record number
+ * (1-based).
  */
 export interface RawSource {
   table: string;
@@ -90,23 +92,26 @@ export async function typeSection(
 
   const checks = [...mapped.keys()].flatMap((field) => {
     const f = quoteIdent(field), raw = quoteIdent(`${field}__raw`), name = `'${field}'`;
+    const ranged = rangedKind(kinds[field]);
+    // a value that does not parse, or parses to one no CRM produces (value-range.ts)
+    const unreadable = ranged ? `(${f} IS NULL OR ${outOfRangeSql(ranged, f)})` : `${f} IS NULL`;
     return [
-      ...(kinds[field] !== 'text' ? [`SELECT rec, ${name} AS field, ${raw} AS raw FROM ${quoteIdent(target)} WHERE ${raw} IS NOT NULL AND ${f} IS NULL`] : []),
-      ...(REQUIRED.has(field) ? [`SELECT rec, ${name} AS field, NULL AS raw FROM ${quoteIdent(target)} WHERE ${raw} IS NULL`] : [])
+      ...(kinds[field] !== 'text' ? [`SELECT rec, ${name} AS field, ${raw} AS raw, ${f} IS NOT NULL AS parsed FROM ${quoteIdent(target)} WHERE ${raw} IS NOT NULL AND ${unreadable}`] : []),
+      ...(REQUIRED.has(field) ? [`SELECT rec, ${name} AS field, NULL AS raw, false AS parsed FROM ${quoteIdent(target)} WHERE ${raw} IS NULL`] : [])
     ];
   });
   if ('outcome' in section && section.outcome.won && section.outcome.lost) {
-    checks.push(`SELECT rec, 'outcome' AS field, NULL AS raw FROM ${quoteIdent(target)} WHERE rule_won AND rule_lost`);
+    checks.push(`SELECT rec, 'outcome' AS field, NULL AS raw, false AS parsed FROM ${quoteIdent(target)} WHERE rule_won AND rule_lost`);
   }
   const bad = checks.length
-    ? await queryRows<{ rec: number; field: string; raw: string | null }>(
+    ? await queryRows<{ rec: number; field: string; raw: string | null; parsed: boolean }>(
         conn,
         `SELECT * FROM (${checks.join(' UNION ALL ')}) ORDER BY rec, field LIMIT ${MAX_PROBLEMS}`
       )
     : [];
   const problems = bad.map((b) => {
     const column = b.field === 'outcome' ? wonColumn(section as DealMapping, header) : mapped.get(b.field)!;
-    return { file: source.file, line: lineOf(source, b.rec), column, reason: reason(b.field, b.raw, kinds[b.field], formats) };
+    return { file: source.file, line: lineOf(source, b.rec), column, reason: reason(b.field, b.raw, kinds[b.field], formats, b.parsed) };
   });
   return { headers: mapped, rules: rules.length > 0, problems };
 }
@@ -141,10 +146,17 @@ function wonColumn(section: DealMapping, header: (name: string) => string): stri
   return name ? header(name) : 'outcome';
 }
 
-function reason(field: string, raw: string | null, kind: ValueKind | undefined, formats: Formats): string {
+/** The range a value of this kind must lie in (a probability is a number), if any. */
+function rangedKind(kind: ValueKind): RangedKind | null {
+  return kind === 'probability' ? 'number' : isRanged(kind) ? kind : null;
+}
+
+function reason(field: string, raw: string | null, kind: ValueKind | undefined, formats: Formats, parsed: boolean): string {
   if (field === 'outcome') return 'both the won and the lost rule hold';
   if (raw == null) return `empty ${field}`;
   const value = JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw);
+  const ranged = kind && rangedKind(kind);
+  if (parsed && ranged) return `out of range, not ${RANGE_REASON[ranged]}: ${value}`;
   const pattern = kind === 'date' || kind === 'timestamp' ? ` (${formats.date.join(' or ')})` : '';
   return `not a ${KIND_REASON[kind!]}${pattern}: ${value}`;
 }

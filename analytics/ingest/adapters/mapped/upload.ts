@@ -74,6 +74,10 @@ async function inspect(db: Database, uploads: InputFile[], mapping: Mapping | nu
   const scan = scanCsv(body, undefined, undefined, opts.limits);
   if (scan.limit) throw new RejectedFileError([{ file: file.name, ...scan.limit }]);
   if (scan.problems.length) throw new RejectedFileError(scan.problems.map((p) => ({ file: file.name, ...p })));
+  if (!scan.records) {
+    const reason = scan.header.some((h) => h.trim()) ? 'the file has column names but no rows: there is nothing to map' : 'the file is empty';
+    throw new RejectedFileError([{ file: file.name, line: null, column: null, reason }]);
+  }
   return db.exclusive(async (conn) => {
     const staged = await stageAsText(conn, { name: file.name, bytes: body, scan }, { object: 'MappedDeals', signature: [], fields: [] }, 'stg_inspect');
     if (staged.problems.length) throw new RejectedFileError(staged.problems);

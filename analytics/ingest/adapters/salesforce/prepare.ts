@@ -69,6 +69,17 @@ export async function prepareSalesforce(
      FROM stg_opportunity`
   );
   const [rateCount] = await queryRows<{ n: number }>(conn, `SELECT count(*)::INTEGER AS n FROM cur_rates`);
+  if (has('CurrencyType')) {
+    // amounts are divided by their rate: a rate of 0 (or one beyond the nine decimals Salesforce keeps) makes them infinite
+    const rates = staged.get('CurrencyType')!;
+    const unusable = await queryRows<{ rec: number; rate: number }>(
+      conn,
+      `SELECT rec, ConversionRate AS rate FROM stg_currencytype WHERE ConversionRate < 1e-9 ORDER BY rec LIMIT 100`
+    );
+    for (const r of unusable) {
+      problems.push({ file: rates.file, line: rates.recordLines[r.rec - 1], column: 'ConversionRate', reason: `not a conversion rate of at least 0.000000001: ${r.rate}` });
+    }
+  }
   const corporateCurrency = currency.corporate ?? (currency.currencies === 1 ? currency.single : null);
   if (rateCount.n === 0 && currency.currencies > 1) {
     warnings.push(`${currency.currencies} currencies without a CurrencyType rate table: amounts are summed as they are`);
