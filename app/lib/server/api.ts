@@ -315,10 +315,10 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
-/** A snapshot id in a path: digits within DuckDB's INTEGER (`1e21` is a bad parameter, not a crash). */
+/** A snapshot id in a path: digits within DuckDB's INTEGER; anything else names no snapshot (404, not a crash). */
 function snapshotId(raw: string): number {
   const id = parseSnapshotId(raw);
-  if (id === null) throw new BadParameterError('id', 'a snapshot id (a positive whole number)');
+  if (id === null) throw new NotFoundError(`snapshot ${raw}`);
   return id;
 }
 
