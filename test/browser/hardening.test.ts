@@ -128,7 +128,7 @@ describe('the server behind a proxy, with sign-in on', () => {
       expect((await send('/api/snapshots', { headers: { cookie: `pipelens_session=${value}` } })).status).toBe(401);
     }
     const cookie = String((await signIn('ann', 'a long enough password')).headers['set-cookie']).split(';')[0];
-    expect((await send('/api/snapshots/1e21', { headers: { cookie } })).status).toBe(400);
+    expect((await send('/api/snapshots/1e21', { headers: { cookie } })).status).toBe(404);
     expect((await send('/api/w/default/snapshots/1e21', { headers: { cookie } })).status).toBe(404);
     expect((await send('/funnel?snapshot=1e21', { headers: { cookie } })).status).toBe(404);
   });
